@@ -1,0 +1,42 @@
+"""Builds the Bolt app: the Web API client pointed at SLACK_API_URL, the listeners and one error handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltError
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.listeners import register_all
+from bot.messages import simple
+from bot.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+SORRY = ":x: Something went wrong on our side and nothing was saved. Please try again in a minute."
+
+
+def build_app(settings: Settings, deps: Deps) -> App:
+    settings.require("slack_bot_token", "slack_signing_secret")
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    try:
+        app = App(client=client, signing_secret=settings.slack_signing_secret)
+    except BoltError as error:
+        raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+    register_all(app, deps)
+    app.error(on_error)
+    return app
+
+
+def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
+    """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
+    logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
+    if response is None:  # already acknowledged: nothing more can go back on this request
+        return None
+    if "command" in body:
+        payload = {"response_type": "ephemeral", **simple(SORRY)}
+        return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+    return None

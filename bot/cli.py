@@ -1,0 +1,163 @@
+"""The `repcoach` command."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from bot.settings import Settings, SettingsError, load_settings
+from coaching import db
+from coaching.outcomes import EXPORT_COLUMNS, export_rows
+from coaching.teams import find_team
+
+
+class CommandError(Exception):
+    """Stops the command with one line on stderr and exit status 1."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+        return args.run(settings, args) or 0
+    except SettingsError as error:
+        print(f"repcoach: {error}", file=sys.stderr)
+        return 2
+    except CommandError as error:
+        print(f"repcoach: {error}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="repcoach", description="RepCoach: a Slack bot that coaches service reps.")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="serve Slack's requests over HTTP at /slack/events")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
+    serve.set_defaults(run=run_serve)
+
+    socket = commands.add_parser("socket", help="the same app over Socket Mode, for development")
+    socket.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
+    socket.set_defaults(run=run_socket)
+
+    database = commands.add_parser("db", help="database migrations").add_subparsers(required=True, metavar="ACTION")
+    database.add_parser("upgrade", help="upgrade the schema to the latest revision").set_defaults(run=run_db_upgrade)
+    database.add_parser("current", help="show the schema's revision").set_defaults(run=run_db_current)
+
+    export = commands.add_parser("export", help="export stored data as CSV").add_subparsers(required=True, metavar="WHAT")
+    outcomes = export.add_parser("outcomes", help="logged days, one row per rep and day")
+    outcomes.add_argument("--since", type=iso_date, help="first day, YYYY-MM-DD")
+    outcomes.add_argument("--until", type=iso_date, help="last day, YYYY-MM-DD")
+    outcomes.add_argument("--team", help="only this team's members")
+    outcomes.add_argument("--out", type=Path, help="write to FILE instead of standard output")
+    outcomes.set_defaults(run=run_export_outcomes)
+    return parser
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def connect(settings: Settings, migrate: bool = False) -> Engine:
+    engine = db.make_engine(settings.database_url)
+    try:
+        if migrate:
+            db.upgrade(engine)
+        else:
+            db.current_revision(engine)
+    except OperationalError as error:
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        raise CommandError(f"cannot use the database at {engine.url.render_as_string()}: {reason}") from None
+    return engine
+
+
+def require_schema(engine: Engine) -> None:
+    if db.current_revision(engine) != db.head_revision(engine):
+        raise CommandError("the database schema is not up to date; run `repcoach db upgrade` first")
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from bot.app import build_app
+    from bot.deps import Deps
+    from bot.web import create_web_app
+
+    settings.require("slack_bot_token", "slack_signing_secret")
+    engine = connect(settings, migrate=not args.no_migrate)
+    require_schema(engine)
+    bolt_app = build_app(settings, Deps(db.make_sessions(engine)))
+    uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
+
+
+def run_socket(settings: Settings, args: argparse.Namespace) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+    from bot.deps import Deps
+
+    settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
+    engine = connect(settings, migrate=not args.no_migrate)
+    require_schema(engine)
+    bolt_app = build_app(settings, Deps(db.make_sessions(engine)))
+    SocketModeHandler(bolt_app, settings.slack_app_token).start()
+
+
+def run_db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
+    engine = connect(settings, migrate=True)
+    print(f"database at revision {db.current_revision(engine)}")
+
+
+def run_db_current(settings: Settings, _args: argparse.Namespace) -> None:
+    engine = connect(settings)
+    current, head = db.current_revision(engine), db.head_revision(engine)
+    state = "up to date" if current == head else f"behind {head}: run `repcoach db upgrade`"
+    print(f"{current or 'empty'} ({state})")
+
+
+def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
+    if args.since and args.until and args.since > args.until:
+        raise CommandError(f"--since {args.since} is after --until {args.until}")
+    engine = connect(settings)
+    require_schema(engine)
+    with db.make_sessions(engine)() as session:
+        team_id = None
+        if args.team is not None:
+            team = find_team(session, args.team)
+            if team is None:
+                raise CommandError(f"there is no team named {args.team!r}")
+            team_id = team.id
+        rows = export_rows(session, args.since, args.until, team_id)
+        if args.out is None:
+            write_csv(sys.stdout, rows)
+            return
+        try:
+            with args.out.open("w", newline="", encoding="utf-8") as handle:
+                write_csv(handle, rows)
+        except OSError as error:
+            raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+
+
+def write_csv(handle, rows) -> None:
+    writer = csv.writer(handle)
+    writer.writerow(EXPORT_COLUMNS)
+    writer.writerows(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

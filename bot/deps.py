@@ -1,0 +1,22 @@
+"""What the listeners need from outside Slack, handed to them once at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from coaching.scorecard import ScorecardDefinition, default_definition
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    sessions: sessionmaker[Session]
+    now: Callable[[], datetime] = utc_now
+    definition: ScorecardDefinition = field(default_factory=default_definition)

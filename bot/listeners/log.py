@@ -1,0 +1,70 @@
+"""`/log`: a rep records a day's outcomes, as text or through the form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
+from bot.messages import log_help, log_saved, problem
+from bot.profiles import rep_with_profile
+from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
+from coaching.outcomes import RecordedDay, day_values, record_day
+from coaching.reps import local_today
+
+HELP_WORDS = {"help", "?", "-h", "--help"}
+
+
+def register(app: App, deps: Deps) -> None:
+    def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
+        now = deps.now()
+        rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+        today = local_today(rep, now)
+        day = request.day or today
+        check_day(day, today)
+        return record_day(session, rep, day, request.values, now)
+
+    @app.command("/log")
+    def log_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+        text = command.get("text", "").strip()
+        if not text:
+            ack()
+            open_form(client, context, command["trigger_id"])
+            return
+        if text.lower() in HELP_WORDS:
+            ack(response_type="ephemeral", **log_help())
+            return
+        try:
+            request = parse_log_text(text)
+            with deps.sessions.begin() as session:
+                recorded = save(session, client, context, request)
+        except LogInputError as error:
+            ack(response_type="ephemeral", **problem(str(error)))
+            return
+        ack(response_type="ephemeral", **log_saved(recorded, deps.definition))
+
+    def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
+        now = deps.now()
+        with deps.sessions.begin() as session:
+            rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+            today: date = local_today(rep, now)
+            values = day_values(session, rep, today)
+        client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
+
+    @app.view(CallbackId.LOG_DAY)
+    def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
+        request, errors = read_submission(view["state"]["values"])
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        try:
+            with deps.sessions.begin() as session:
+                recorded = save(session, client, context, request)
+        except LogInputError as error:
+            ack(response_action="errors", errors=field_error(error))
+            return
+        ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition)["text"]))

@@ -1,0 +1,92 @@
+"""The `/log` form: a modal with one input per figure, and reading its submission back."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+
+from bot.messages import section
+from coaching.fields import DATE_KEY, FIELD_BY_KEY, FIELDS, LogInputError, LogRequest, Values, parse_day, parse_value
+
+VALUE_ACTION = "value"
+
+
+class CallbackId(StrEnum):
+    LOG_DAY = "log_day"
+
+
+def log_modal(day: date, values: Values) -> dict:
+    blocks: list[dict] = [
+        {
+            "type": "input",
+            "block_id": DATE_KEY,
+            "label": {"type": "plain_text", "text": "Day"},
+            "element": {"type": "datepicker", "action_id": VALUE_ACTION, "initial_date": day.isoformat()},
+        }
+    ]
+    for field in FIELDS:
+        element = {
+            "type": "number_input",
+            "action_id": VALUE_ACTION,
+            "is_decimal_allowed": not field.whole,
+            "min_value": _number(field.minimum),
+            "max_value": _number(field.maximum),
+        }
+        if field.key in values:
+            element["initial_value"] = _number(values[field.key])
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": field.key,
+                "optional": True,
+                "label": {"type": "plain_text", "text": field.label},
+                "hint": {"type": "plain_text", "text": field.help.capitalize()},
+                "element": element,
+            }
+        )
+    return {
+        "type": "modal",
+        "callback_id": CallbackId.LOG_DAY,
+        "title": {"type": "plain_text", "text": "Log your day"},
+        "submit": {"type": "plain_text", "text": "Save"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def saved_modal(text: str) -> dict:
+    return {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Log your day"},
+        "close": {"type": "plain_text", "text": "Done"},
+        "blocks": [section(text)],
+    }
+
+
+def read_submission(state_values: dict) -> tuple[LogRequest | None, dict[str, str]]:
+    """The submitted figures, or the errors to show on each field that is wrong."""
+    values: Values = {}
+    errors: dict[str, str] = {}
+    day = None
+    for block_id, actions in state_values.items():
+        state = actions.get(VALUE_ACTION, {})
+        try:
+            if block_id == DATE_KEY:
+                if state.get("selected_date"):
+                    day = parse_day(state["selected_date"])
+            elif block_id in FIELD_BY_KEY and state.get("value") not in (None, ""):
+                values[block_id] = parse_value(FIELD_BY_KEY[block_id], state["value"].strip())
+        except LogInputError as error:
+            errors[block_id] = str(error)
+    if errors:
+        return None, errors
+    return LogRequest(values, day), {}
+
+
+def field_error(error: LogInputError) -> dict[str, str]:
+    return {error.key or DATE_KEY: str(error)}
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+

@@ -1,0 +1,67 @@
+"""The stored schema. Alembic migrations under migrations/ create it; every row is scoped to a workspace."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Rep(Base):
+    """A Slack user who logs days, with their Slack profile cached."""
+
+    __tablename__ = "reps"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    profile_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DayLog(Base):
+    """One rep's outcomes for one day; a figure not logged is NULL, not zero."""
+
+    __tablename__ = "day_logs"
+    __table_args__ = (UniqueConstraint("rep_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    contacts: Mapped[int | None] = mapped_column(Integer)
+    fcr: Mapped[int | None] = mapped_column(Integer)
+    repeat: Mapped[int | None] = mapped_column(Integer)
+    csat: Mapped[float | None] = mapped_column(Float)
+    aht: Mapped[float | None] = mapped_column(Float)
+    complaints: Mapped[int | None] = mapped_column(Integer)
+    upsells: Mapped[int | None] = mapped_column(Integer)
+    crosssells: Mapped[int | None] = mapped_column(Integer)
+    referrals: Mapped[int | None] = mapped_column(Integer)
+    recommit: Mapped[int | None] = mapped_column(Integer)
+    practices: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Team(Base):
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("workspace_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(80))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True)
+    is_lead: Mapped[bool] = mapped_column(default=False)

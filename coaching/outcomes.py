@@ -1,0 +1,93 @@
+"""Recording a rep's day, and reading logged days back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coaching.fields import FIELDS, Values, check_consistent
+from coaching.models import DayLog, Rep, TeamMember
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: float | int | None
+    after: float | int
+
+
+@dataclass(frozen=True)
+class RecordedDay:
+    day: date
+    created: bool
+    changes: list[Change]
+    values: Values
+
+
+def stored_values(log: DayLog | None) -> Values:
+    if log is None:
+        return {}
+    return {field.key: getattr(log, field.key) for field in FIELDS if getattr(log, field.key) is not None}
+
+
+def day_values(session: Session, rep: Rep, day: date) -> Values:
+    return stored_values(_find(session, rep, day, lock=False))
+
+
+def record_day(session: Session, rep: Rep, day: date, values: Values, now: datetime) -> RecordedDay:
+    """Merges `values` into the stored day, checking the result; raises LogInputError and stores nothing if it is bad.
+
+    The caller commits.
+    """
+    log = _find(session, rep, day, lock=True)
+    before = stored_values(log)
+    merged = before | values
+    check_consistent(merged, values)
+    changes = [Change(key, before.get(key), value) for key, value in values.items() if before.get(key) != value]
+    if log is None:
+        try:
+            with session.begin_nested():
+                session.add(DayLog(rep_id=rep.id, day=day, updated_at=now, **values))
+        except IntegrityError:
+            # The same rep logged the same day in a parallel request: merge into theirs.
+            return record_day(session, rep, day, values, now)
+        return RecordedDay(day, True, changes, merged)
+    for change in changes:
+        setattr(log, change.key, change.after)
+    if changes:
+        log.updated_at = now
+    return RecordedDay(day, False, changes, merged)
+
+
+def _find(session: Session, rep: Rep, day: date, lock: bool) -> DayLog | None:
+    query = select(DayLog).where(DayLog.rep_id == rep.id, DayLog.day == day)
+    if lock:
+        query = query.with_for_update()
+    return session.scalars(query).one_or_none()
+
+
+EXPORT_COLUMNS = ("user_id", "date", *(field.key for field in FIELDS))
+
+
+def export_rows(
+    session: Session, since: date | None = None, until: date | None = None, team_id: int | None = None
+) -> Iterator[tuple]:
+    """Logged days as rows of EXPORT_COLUMNS, streamed in (user, date) order."""
+    query = (
+        select(Rep.user_id, DayLog.day, *(getattr(DayLog, field.key) for field in FIELDS))
+        .join(Rep, Rep.id == DayLog.rep_id)
+        .order_by(Rep.user_id, DayLog.day)
+    )
+    if since:
+        query = query.where(DayLog.day >= since)
+    if until:
+        query = query.where(DayLog.day <= until)
+    if team_id is not None:
+        query = query.join(TeamMember, TeamMember.rep_id == Rep.id).where(TeamMember.team_id == team_id)
+    for row in session.execute(query.execution_options(yield_per=1000)):
+        yield tuple(row)

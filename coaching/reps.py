@@ -1,0 +1,57 @@
+"""Reps as the coaching domain knows them: a Slack user in a workspace, with a timezone and locale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from coaching.models import Rep
+
+PROFILE_MAX_AGE = timedelta(days=1)
+DEFAULT_TZ = "UTC"
+
+
+def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
+    query = select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)
+    rep = session.scalars(query).one_or_none()
+    if rep is not None:
+        return rep
+    try:
+        with session.begin_nested():
+            rep = Rep(workspace_id=workspace_id, user_id=user_id)
+            session.add(rep)
+    except IntegrityError:
+        # Another request created the same rep a moment ago.
+        rep = session.scalars(query).one()
+    return rep
+
+
+def profile_is_stale(rep: Rep, now: datetime) -> bool:
+    fetched = rep.profile_fetched_at
+    if fetched is None:
+        return True
+    if fetched.tzinfo is None:  # SQLite hands back naive datetimes
+        fetched = fetched.replace(tzinfo=now.tzinfo)
+    return now - fetched > PROFILE_MAX_AGE
+
+
+def update_profile(rep: Rep, tz: str | None, locale: str | None, now: datetime) -> None:
+    rep.tz = tz if tz and _known_zone(tz) else DEFAULT_TZ
+    rep.locale = locale
+    rep.profile_fetched_at = now
+
+
+def local_today(rep: Rep, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(rep.tz or DEFAULT_TZ)).date()
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""Alembic migrations; `repcoach db upgrade` runs them."""

@@ -1,0 +1,63 @@
+"""Requests shaped and signed the way Slack sends them to /slack/events."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import urlencode
+
+from tests.slack_stand_in import TEAM_ID
+
+SIGNING_SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+
+
+def signed_headers(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return {
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": f"v0={digest}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+
+
+def slash_command_body(command: str, text: str, user_id: str, response_url: str) -> str:
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "stand-in",
+            "channel_id": "C0GENERAL",
+            "channel_name": "general",
+            "user_id": user_id,
+            "user_name": user_id.lower(),
+            "command": command,
+            "text": text,
+            "api_app_id": "A0REPCOACH",
+            "response_url": response_url,
+            "trigger_id": "1337.42.trigger",
+        }
+    )
+
+
+def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> str:
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "stand-in"},
+        "user": {"id": user_id, "team_id": TEAM_ID},
+        "api_app_id": "A0REPCOACH",
+        "trigger_id": "1337.43.trigger",
+        "view": {
+            "id": "V0VIEW",
+            "team_id": TEAM_ID,
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": "",
+            "hash": "1.abc",
+            "state": {"values": state_values},
+        },
+    }
+    return urlencode({"payload": json.dumps(payload)})

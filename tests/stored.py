@@ -1,0 +1,22 @@
+"""Reading the database back, to assert what was (or was not) stored."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from coaching.models import Base, DayLog, Rep
+
+
+def snapshot(sessions) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused request changed nothing."""
+    with sessions() as session:
+        return {
+            table.name: sorted(tuple(row) for row in session.execute(select(table)).all())
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def logged_days(sessions, user_id: str = "U0ANNA") -> list[DayLog]:
+    with sessions() as session:
+        query = select(DayLog).join(Rep).where(Rep.user_id == user_id).order_by(DayLog.day)
+        return list(session.scalars(query))

@@ -1,0 +1,144 @@
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.stored import logged_days, snapshot
+
+
+def today_in(tz: str) -> date:
+    return datetime.now(ZoneInfo(tz)).date()
+
+
+def test_log_records_the_day_and_answers_only_the_rep(bot, sessions):
+    answer = bot.log("contacts=30 fcr=24 csat=4.6 aht=7.5 recommit=9")
+
+    assert answer["response_type"] == "ephemeral"
+    assert "Logged" in answer["text"] and "First-contact resolution that day: *80%*" in answer["text"]
+    [day] = logged_days(sessions)
+    assert (day.contacts, day.fcr, day.csat, day.aht, day.recommit) == (30, 24, 4.6, 7.5, 9)
+    assert day.day == today_in("Europe/Rome")
+
+
+def test_equals_colon_and_space_forms_and_aliases_all_read_the_same(bot, sessions):
+    bot.log("contacts 40 resolved:30 sat=4,5 handle 6 up=2 xsell:1 ref 3 rec=10 prac 1 rc=2 comp 1")
+
+    [day] = logged_days(sessions)
+    assert (day.contacts, day.fcr, day.csat, day.aht) == (40, 30, 4.5, 6.0)
+    assert (day.upsells, day.crosssells, day.referrals, day.recommit, day.practices) == (2, 1, 3, 10, 1)
+    assert (day.repeat, day.complaints) == (2, 1)
+
+
+def test_logging_the_same_day_again_updates_the_given_fields_and_says_what_changed(bot, sessions):
+    bot.log("contacts=30 fcr=20 csat=4.2")
+    answer = bot.log("csat=4.6 upsells=2")
+
+    assert "Updated" in answer["text"]
+    assert "CSAT: 4.2 → 4.6" in answer["text"] and "Up-sells: 2" in answer["text"]
+    assert "Contacts" not in answer["text"]
+    [day] = logged_days(sessions)
+    assert (day.contacts, day.fcr, day.csat, day.upsells) == (30, 20, 4.6, 2)
+
+
+def test_logging_identical_figures_again_says_nothing_changed(bot, sessions):
+    bot.log("contacts=30")
+    assert "Nothing changed" in bot.log("contacts=30")["text"]
+
+
+def test_the_default_date_is_today_in_the_reps_own_timezone(bot, sessions, slack, clock):
+    clock.fixed = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
+    slack.add_user("U0KIWI", tz="Pacific/Auckland")
+    slack.add_user("U0LA", tz="America/Los_Angeles")
+
+    bot.log("contacts=10", user="U0KIWI")
+    bot.log("contacts=10", user="U0LA")
+
+    assert [day.day for day in logged_days(sessions, "U0KIWI")] == [date(2026, 11, 24)]
+    assert [day.day for day in logged_days(sessions, "U0LA")] == [date(2026, 11, 23)]
+
+
+def test_an_earlier_day_can_be_logged_with_date(bot, sessions):
+    earlier = today_in("Europe/Rome") - timedelta(days=3)
+    bot.log(f"date={earlier.isoformat()} contacts=12")
+    assert [day.day for day in logged_days(sessions)] == [earlier]
+
+
+def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):
+    bot.log("contacts=10")
+    bot.log("fcr=5")
+    assert len(slack.calls_to("users.info")) == 1
+
+
+def test_a_unicode_key_is_refused_with_a_suggestion(bot, sessions):
+    answer = bot.log("contàcts=30")
+    assert "I don't know the key `contàcts`" in answer["text"] and "`contacts`" in answer["text"]
+
+
+def days_ago(days: int) -> str:
+    return (today_in("Europe/Rome") - timedelta(days=days)).isoformat()
+
+
+BAD_INPUT = [
+    ("contcts=30", "Did you mean `contacts`?"),
+    ("contacts=-3", "`contacts` cannot be negative"),
+    ("contacts=lots", "`contacts` must be a whole number"),
+    ("contacts=3.5", "`contacts` must be a whole number"),
+    ("contacts=10 fcr=11", "`fcr` (11) cannot be more than `contacts` (10)"),
+    ("contacts=10 recommit=12", "`recommit` (12) cannot be more than `contacts` (10)"),
+    (f"fcr=3 date={days_ago(2)}", "add `contacts=N` too"),
+    ("contacts=10 csat=5.5", "`csat` is an average from 1 to 5"),
+    ("contacts=10 csat=0", "`csat` is an average from 1 to 5"),
+    ("contacts=10 aht=600", "not plausible"),
+    ("contacts=100000", "not plausible"),
+    ("contacts=30 date=2099-01-01", "is in the future"),
+    (f"contacts=30 date={days_ago(15)}", "more than 14 days ago"),
+    ("contacts=30 date=2026-02-30", "must be a real day"),
+    ("hello", "I could not read `hello`"),
+    ("contacts", "`contacts` has no value"),
+    ("30", "I could not read `30`"),
+    ("30 contacts", "`30` needs a key in front of it"),
+    ("contacts=1 contacts=2", "given twice"),
+    ("contacts=３０", "`contacts` must be a whole number"),
+    ("contacts=30 🙂=1", "I don't know the key `🙂`"),
+    ("contacts=1 " * 400, "a log fits in 500"),
+]
+
+
+@pytest.mark.parametrize("text, expected", BAD_INPUT, ids=[text[:30] for text, _ in BAD_INPUT])
+def test_bad_input_is_refused_with_a_specific_reason_and_nothing_is_stored(bot, sessions, text, expected):
+    bot.log("contacts=20 fcr=15")
+    before = snapshot(sessions)
+
+    answer = bot.log(text)
+
+    assert answer["response_type"] == "ephemeral"
+    assert expected in answer["text"], answer["text"]
+    assert "Nothing was saved" in answer["text"]
+    assert snapshot(sessions) == before
+
+
+def test_a_share_above_stored_contacts_is_refused_on_update(bot, sessions):
+    bot.log("contacts=10")
+    answer = bot.log("fcr=12")
+    assert "cannot be more than `contacts` (10)" in answer["text"]
+    assert logged_days(sessions)[0].fcr is None
+
+
+def test_markup_in_bad_input_is_shown_as_typed_not_as_slack_markup(bot, sessions):
+    answer = bot.log("<!channel>=1")
+    assert "<!channel>" not in answer["text"] and "&lt;!channel&gt;" in answer["text"]
+
+
+def test_log_help_lists_every_key_with_its_aliases(bot, sessions):
+    text = bot.log("help")["text"]
+    for key in ("contacts", "fcr", "repeat", "csat", "aht", "complaints", "upsells", "crosssells",
+                "referrals", "recommit", "practices", "date"):
+        assert f"`{key}`" in text
+    assert "xsell" in text and snapshot(sessions)["day_logs"] == []
+
+
+def test_every_answer_is_block_kit_with_fallback_text(bot, sessions):
+    for text in ("contacts=30 fcr=20", "nonsense", "help"):
+        answer = bot.log(text)
+        assert answer["text"].strip()
+        assert answer["blocks"] and all(block["type"] in {"section", "context"} for block in answer["blocks"])
