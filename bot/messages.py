@@ -39,8 +39,8 @@ def templates() -> Environment:
     return environment
 
 
-def render(name: str, **context) -> str:
-    return templates().get_template(name).render(**context).strip()
+def render(template: str, **context) -> str:
+    return templates().get_template(template).render(**context).strip()
 
 
 def day_label(day: date) -> str:

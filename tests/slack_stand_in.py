@@ -28,6 +28,8 @@ class Call:
 @dataclass
 class SlackStandIn:
     users: dict[str, dict] = field(default_factory=dict)
+    # Run alone, the stand-in knows every user; in tests only those added.
+    any_user: bool = False
     calls: list[Call] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -88,6 +90,8 @@ class SlackStandIn:
             return {"ok": True, "team_id": TEAM_ID, "team": "Stand-in", "user_id": BOT_USER_ID, "bot_id": "B0BOT",
                     "url": "https://stand-in.slack.com/"}
         if method == "users.info":
+            if self.any_user and args.get("user") not in self.users:
+                self.add_user(args.get("user", "U0NEW"))
             user = self.users.get(args.get("user", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.update", "views.publish"):
@@ -116,7 +120,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
     args = parser.parse_args()
-    stand_in = SlackStandIn().start(args.port)
+    stand_in = SlackStandIn(any_user=True).start(args.port)
     print(f"Slack stand-in listening; set SLACK_API_URL={stand_in.api_url}", flush=True)
     threading.Event().wait()
 

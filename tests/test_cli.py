@@ -1,0 +1,146 @@
+"""The `repcoach` console script, run as a real process."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+
+from coaching.db import make_engine, make_sessions
+from coaching.outcomes import record_day
+from coaching.reps import get_or_create_rep
+from coaching.teams import add_member, create_team
+from tests.conftest import free_socket
+from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command_body
+from tests.stored import logged_days, snapshot
+
+REPCOACH = str(Path(sys.executable).parent / "repcoach")
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def repcoach(*args: str, database_url: str, cwd: Path | None = None, **env: str) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    environment.update(DATABASE_URL=database_url, **env)
+    return subprocess.run([REPCOACH, *args], capture_output=True, text=True, env=environment, cwd=cwd, timeout=60)
+
+
+@pytest.fixture
+def seeded(sessions):
+    with sessions.begin() as session:
+        anna = get_or_create_rep(session, "T0TEAM", "U0ANNA")
+        bruno = get_or_create_rep(session, "T0TEAM", "U0BRUNO")
+        record_day(session, anna, date(2026, 11, 18), {"contacts": 30, "fcr": 24, "csat": 4.5}, NOW)
+        record_day(session, anna, date(2026, 11, 19), {"contacts": 20, "upsells": 2}, NOW)
+        record_day(session, bruno, date(2026, 11, 19), {"contacts": 25, "aht": 6.5}, NOW)
+        add_member(session, create_team(session, "T0TEAM", "Tier 1"), bruno)
+    return sessions
+
+
+def rows(output: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(output)))
+
+
+def test_export_writes_a_header_then_one_row_per_rep_and_day(seeded, database_url):
+    result = repcoach("export", "outcomes", database_url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    header, *data = rows(result.stdout)
+    assert header == ["user_id", "date", "contacts", "fcr", "repeat", "csat", "aht", "complaints", "upsells",
+                      "crosssells", "referrals", "recommit", "practices"]
+    assert data == [
+        ["U0ANNA", "2026-11-18", "30", "24", "", "4.5", "", "", "", "", "", "", ""],
+        ["U0ANNA", "2026-11-19", "20", "", "", "", "", "", "2", "", "", "", ""],
+        ["U0BRUNO", "2026-11-19", "25", "", "", "", "6.5", "", "", "", "", "", ""],
+    ]
+
+
+def test_export_filters_by_dates_and_team_and_writes_to_a_file(seeded, database_url, tmp_path):
+    since = repcoach("export", "outcomes", "--since", "2026-11-19", "--until", "2026-11-19", database_url=database_url)
+    assert [row[:2] for row in rows(since.stdout)[1:]] == [["U0ANNA", "2026-11-19"], ["U0BRUNO", "2026-11-19"]]
+
+    out = tmp_path / "tier1.csv"
+    team = repcoach("export", "outcomes", "--team", "Tier 1", "--out", str(out), database_url=database_url)
+    assert team.returncode == 0 and team.stdout == ""
+    assert [row[0] for row in rows(out.read_text())[1:]] == ["U0BRUNO"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--since", "2026-11-31"], "'2026-11-31' is not a date written YYYY-MM-DD"),
+        (["--since", "2026-11-20", "--until", "2026-11-01"], "--since 2026-11-20 is after --until 2026-11-01"),
+        (["--team", "Nobody"], "there is no team named 'Nobody'"),
+        (["--out", "/nonexistent/dir/x.csv"], "cannot write /nonexistent/dir/x.csv"),
+    ],
+)
+def test_bad_export_arguments_fail_with_one_clear_line(seeded, database_url, args, message):
+    before = snapshot(seeded)
+    result = repcoach("export", "outcomes", *args, database_url=database_url)
+    assert result.returncode != 0
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert snapshot(seeded) == before
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN must be a bot token"),
+        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp://x"},
+         "SLACK_API_URL must be an http:// or https:// URL"),
+        ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL mysql is not supported"),
+        ({"DATABASE_URL": "not a url"}, "DATABASE_URL expected a URL like"),
+    ],
+)
+def test_a_missing_or_malformed_setting_stops_start_up_with_one_line_naming_it(tmp_path, env, message):
+    database_url = env.pop("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    result = repcoach("serve", database_url=database_url, cwd=tmp_path, **env)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and message in result.stderr
+
+
+def test_db_upgrade_and_current_report_the_revision(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert "behind" in repcoach("db", "current", database_url=url).stdout
+    assert repcoach("db", "upgrade", database_url=url).returncode == 0
+    assert "(up to date)" in repcoach("db", "current", database_url=url).stdout
+
+
+def test_serve_migrates_answers_health_checks_and_records_a_log(tmp_path, slack):
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    sock = free_socket()
+    port = sock.getsockname()[1]
+    sock.close()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    environment.update(DATABASE_URL=url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                       SLACK_API_URL=slack.api_url)
+    server = subprocess.Popen([REPCOACH, "serve", "--port", str(port)], env=environment, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = httpx.get(f"{base}/healthz")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read().decode()
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+
+        body = slash_command_body("/log", "contacts=12 fcr=9", "U0ANNA", slack.response_url())
+        answer = httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body)).json()
+        assert "First-contact resolution that day: *75%*" in answer["text"]
+    finally:
+        server.terminate()
+        server.wait(10)
+    [day] = logged_days(make_sessions(make_engine(url)))
+    assert (day.contacts, day.fcr) == (12, 9)
