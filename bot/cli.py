@@ -5,15 +5,25 @@ from __future__ import annotations
 import argparse
 import csv
 import logging
+import signal
 import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from slack_sdk import WebClient
+
+from bot.content_check import template_faults
+from bot.deps import Deps
+from bot.jobs import run_nudges
+from bot.scheduler import start_scheduler
 from bot.settings import Settings, SettingsError, load_settings
 from coaching import db
+from coaching.feedback import practice_stats
+from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
+from coaching.scorecard import default_definition
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.teams import find_team
 
@@ -23,6 +33,8 @@ class CommandError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Piped into `head`, stop quietly like any other command-line tool.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -46,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
+    serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
     serve.set_defaults(run=run_serve)
 
     socket = commands.add_parser("socket", help="the same app over Socket Mode, for development")
@@ -63,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     outcomes.add_argument("--team", help="only this team's members")
     outcomes.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     outcomes.set_defaults(run=run_export_outcomes)
+
+    jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(required=True, metavar="ACTION")
+    run = jobs.add_parser("run", help="run a job once")
+    run.add_argument("job", choices=["nudges"])
+    run.add_argument("--at", type=iso_datetime, help="as if the clock read this ISO date-time (default: now)")
+    run.set_defaults(run=run_job)
+
+    content = commands.add_parser("content", help="the practice library").add_subparsers(required=True, metavar="ACTION")
+    check = content.add_parser("check", help="validate every practice and template")
+    check.add_argument("--dir", type=Path, default=PRACTICES_DIR, help="the practice files to check")
+    check.set_defaults(run=run_content_check)
+    content.add_parser("stats", help="sends, helpful rate and effect of each practice").set_defaults(run=run_content_stats)
     return parser
 
 
@@ -71,6 +96,16 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def iso_datetime(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date-time like 2026-11-23T09:30:00+01:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} has no UTC offset; add one, like {text}+00:00")
+    return moment
 
 
 def connect(settings: Settings, migrate: bool = False) -> Engine:
@@ -95,21 +130,25 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     from bot.app import build_app
-    from bot.deps import Deps
     from bot.web import create_web_app
 
     settings.require("slack_bot_token", "slack_signing_secret")
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    bolt_app = build_app(settings, Deps(db.make_sessions(engine)))
-    uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
+    deps = Deps(db.make_sessions(engine))
+    bolt_app = build_app(settings, deps)
+    scheduler = None if args.no_scheduler else start_scheduler(deps, bolt_app.client)
+    try:
+        uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
+    finally:
+        if scheduler:
+            scheduler.shutdown(wait=False)
 
 
 def run_socket(settings: Settings, args: argparse.Namespace) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import build_app
-    from bot.deps import Deps
 
     settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
     engine = connect(settings, migrate=not args.no_migrate)
@@ -151,6 +190,43 @@ def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
                 write_csv(handle, rows)
         except OSError as error:
             raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+
+
+def run_job(settings: Settings, args: argparse.Namespace) -> None:
+    settings.require("slack_bot_token")
+    engine = connect(settings)
+    require_schema(engine)
+    deps = Deps(db.make_sessions(engine))
+    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    report = run_nudges(deps, client, args.at or deps.now())
+    print(f"nudges: {report.sent} sent, {report.failed} failed")
+    if report.failed:
+        raise CommandError(f"{report.failed} nudges could not be sent; see the log above")
+
+
+def run_content_check(settings: Settings, args: argparse.Namespace) -> None:
+    definition = default_definition()
+    try:
+        library = load_library(args.dir, set(definition.by_key()))
+    except LibraryError as error:
+        raise CommandError(f"the practice library has {len(error.faults)} faults:\n" + str(error)) from None
+    faults = template_faults(library, definition)
+    if faults:
+        raise CommandError(f"{len(faults)} messages fail to render:\n" + "\n".join(faults))
+    print(f"{len(library.practices)} practices in {len(LANGUAGES)} languages: all valid")
+
+
+def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
+    engine = connect(settings)
+    require_schema(engine)
+    definition = default_definition()
+    with db.make_sessions(engine)() as session:
+        stats = practice_stats(session, default_library(), definition)
+    print(f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share of its target, 2 weeks after a send vs before)")
+    for row in sorted(stats, key=lambda row: (-row.sends, row.practice_id)):
+        helpful = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
+        effect = "-" if row.effect is None else f"{row.effect:+.0%}"
+        print(f"{row.practice_id:<44} {row.sends:>5} {helpful:>8} {effect:>8}")
 
 
 def write_csv(handle, rows) -> None:

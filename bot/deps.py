@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from coaching.library import Library, default_library
 from coaching.scorecard import ScorecardDefinition, default_definition
 
 
@@ -20,3 +21,6 @@ class Deps:
     sessions: sessionmaker[Session]
     now: Callable[[], datetime] = utc_now
     definition: ScorecardDefinition = field(default_factory=default_definition)
+    library: Library = field(default_factory=default_library)
+    # Seeds the practice choice, so the same inputs always give the same nudge.
+    seed: str = "repcoach"

@@ -1,19 +1,36 @@
-"""Keeps a rep's timezone and locale from `users.info`, asking Slack at most once a day per rep."""
+"""Keeps reps' timezones and locales from `users.info`, asking Slack at most once a day per rep."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from coaching.models import Rep
 from coaching.reps import get_or_create_rep, profile_is_stale, update_profile
 
+logger = logging.getLogger(__name__)
+
 
 def rep_with_profile(session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime) -> Rep:
     rep = get_or_create_rep(session, workspace_id, user_id)
-    if profile_is_stale(rep, now):
-        user = client.users_info(user=user_id, include_locale=True)["user"]
-        update_profile(rep, user.get("tz"), user.get("locale"), now)
+    refresh_profiles(session, client, [rep], now)
     return rep
+
+
+def refresh_profiles(session: Session, client: WebClient, reps: list[Rep], now: datetime) -> None:
+    """Asks `users.info` for the reps whose cached profile is over a day old."""
+    for rep in reps:
+        if not profile_is_stale(rep, now):
+            continue
+        try:
+            user = client.users_info(user=rep.user_id, include_locale=True)["user"]
+        except SlackApiError as error:
+            # Keep what we had (or UTC); ask again tomorrow rather than on every request.
+            logger.warning("users.info failed for %s: %s", rep.user_id, error.response.get("error"))
+            update_profile(rep, rep.tz, rep.locale, now)
+            continue
+        update_profile(rep, user.get("tz"), user.get("locale"), now)

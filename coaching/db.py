@@ -9,6 +9,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
@@ -77,3 +79,16 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision(engine: Engine) -> str:
     return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+
+
+def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str, int]:
+    """Inserts the rows whose `key` is not taken yet; returns the inserted rows' ids by key.
+
+    A second scheduler, or a rerun, finds the key taken and inserts nothing.
+    """
+    if not rows:
+        return {}
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    table = model.__table__
+    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key], table.c.id)
+    return dict(session.execute(statement, rows).all())

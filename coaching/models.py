@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
@@ -24,6 +24,11 @@ class Rep(Base):
     tz: Mapped[str | None] = mapped_column(String(64))
     locale: Mapped[str | None] = mapped_column(String(16))
     profile_fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Coaching preferences; NULL means the default (09:30, Monday to Friday, the Slack locale).
+    nudge_time: Mapped[str | None] = mapped_column(String(5))
+    work_days: Mapped[str | None] = mapped_column(String(27))
+    language: Mapped[str | None] = mapped_column(String(2))
+    paused_until: Mapped[date | None] = mapped_column(Date)
 
 
 class DayLog(Base):
@@ -65,3 +70,40 @@ class TeamMember(Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True)
     is_lead: Mapped[bool] = mapped_column(default=False)
+
+
+class TimeOff(Base):
+    __tablename__ = "time_off"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+
+
+class TeamHoliday(Base):
+    __tablename__ = "team_holidays"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class Nudge(Base):
+    """A coaching nudge given to a rep. A scheduled one has a delivery key, so a rerun cannot give it twice."""
+
+    __tablename__ = "nudges"
+    __table_args__ = (Index("ix_nudges_rep_date", "rep_id", "local_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    practice_id: Mapped[str | None] = mapped_column(String(80))
+    metric: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(2))
+    local_date: Mapped[date] = mapped_column(Date)
+    delivery_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    feedback: Mapped[str | None] = mapped_column(String(16))
+    feedback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    rep: Mapped[Rep] = relationship()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -32,6 +33,11 @@ class MetricDefinition(BaseModel):
     target: float = Field(gt=0)
     weight: float = Field(gt=0)
     unit: str = ""
+    label_it: str
+    unit_it: str = ""
+
+    def label_in(self, language: str) -> str:
+        return self.label_it if language == "it" else self.label
 
     @field_validator("source")
     @classmethod
@@ -49,9 +55,11 @@ class MetricDefinition(BaseModel):
     def meets(self, value: float, target: float) -> bool:
         return value >= target if self.direction == "higher" else value <= target
 
-    def format(self, value: float) -> str:
+    def format(self, value: float, language: str = "en") -> str:
         if self.kind == "rate":
             return f"{value:.0%}"
+        if language == "it":
+            return f"{value:.1f}".replace(".", ",") + self.unit_it
         return f"{value:.1f}{self.unit}"
 
     def format_change(self, change: float) -> str:
@@ -124,12 +132,22 @@ class Figures:
     values: dict[str, float | None]
 
 
-def period_figures(session: Session, scope: Scope, period: Period, definition: ScorecardDefinition) -> Figures:
-    query = select(*_aggregate_columns(definition)).where(
-        scope, DayLog.day >= period.start, DayLog.day <= period.end
-    )
+def span_figures(session: Session, scope: Scope, first: date, last: date, definition: ScorecardDefinition) -> Figures:
+    query = select(*_aggregate_columns(definition)).where(scope, DayLog.day >= first, DayLog.day <= last)
     row = session.execute(query).one()
     return Figures(row.days, _values(row, definition))
+
+
+def figures_by_rep(
+    session: Session, rep_ids: Collection[int], first: date, last: date, definition: ScorecardDefinition
+) -> dict[int, Figures]:
+    """Each rep's figures over the same days, in one grouped query; reps with no logged day are left out."""
+    query = (
+        select(DayLog.rep_id, *_aggregate_columns(definition))
+        .where(DayLog.rep_id.in_(rep_ids), DayLog.day >= first, DayLog.day <= last)
+        .group_by(DayLog.rep_id)
+    )
+    return {row.rep_id: Figures(row.days, _values(row, definition)) for row in session.execute(query)}
 
 
 # --- the balanced score --------------------------------------------------------------------------
@@ -222,8 +240,9 @@ def build_scorecard(
 ) -> Scorecard:
     definition = definition or default_definition()
     targets = {metric.key: metric.target for metric in definition.metrics} | dict(target_overrides or {})
-    current = period_figures(session, scope, period, definition)
-    previous = period_figures(session, scope, period.previous(), definition)
+    before = period.previous()
+    current = span_figures(session, scope, period.start, period.end, definition)
+    previous = span_figures(session, scope, before.start, before.end, definition)
     lines = [
         MetricLine(metric, targets[metric.key], current.values[metric.key], previous.values[metric.key])
         for metric in definition.metrics

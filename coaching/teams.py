@@ -25,3 +25,8 @@ def find_team(session: Session, name: str, workspace_id: str | None = None) -> T
     if workspace_id is not None:
         query = query.where(Team.workspace_id == workspace_id)
     return session.scalars(query).first()
+
+
+def teams_led_by(session: Session, rep: Rep) -> list[Team]:
+    query = select(Team).join(TeamMember).where(TeamMember.rep_id == rep.id, TeamMember.is_lead).order_by(Team.name)
+    return list(session.scalars(query))

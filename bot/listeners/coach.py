@@ -1,21 +1,135 @@
-"""`/coach`: help, and (later) the rep's coaching settings."""
+"""`/coach`: help, a tip on demand, and the rep's coaching settings (time, days, language, pause, time off)."""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App
+from collections.abc import Callable
+from datetime import date
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.messages import coach_help, problem
+from bot.messages import Message, coach_help, day_label, problem, simple
+from bot.nudge_messages import nudge_message
+from bot.profiles import rep_with_profile
+from coaching import preferences
+from coaching.models import Rep
+from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
+from coaching.reps import local_today
+from coaching.schedule import plan_tip
+from coaching.teams import teams_led_by
+
+Handler = Callable[[Session, Rep, date, list[str]], Message]
 
 
 def register(app: App, deps: Deps) -> None:
+    def tip(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+        planned = plan_tip(session, rep, deps.now(), deps.library, deps.definition, deps.seed)
+        return nudge_message(planned.nudge_id, planned.choice, planned.language)
+
+    handlers: dict[str, Handler] = {
+        "tip": tip,
+        "pause": pause,
+        "resume": resume,
+        "time": set_time,
+        "days": set_days,
+        "lang": set_language,
+        "away": away,
+        "holidays": holidays,
+        "settings": show_settings,
+    }
+
     @app.command("/coach")
-    def coach_command(ack: Ack, command: dict) -> None:
-        text = command.get("text", "").strip()
-        if text.lower() in ("", "help"):
+    def coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
+        words = command.get("text", "").split()
+        if not words or words[0].lower() == "help":
             ack(response_type="ephemeral", **coach_help())
             return
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        ack(response_type="ephemeral", **problem(
-            f"I don't know `/coach {shown}`. `/coach help` lists what I understand.", nothing_saved=False
-        ))
+        handler = handlers.get(words[0].lower())
+        if handler is None:
+            shown = " ".join(words)[:40]
+            ack(response_type="ephemeral", **problem(f"I don't know `/coach {shown}`. `/coach help` lists what I understand.", nothing_saved=False))
+            return
+        try:
+            with deps.sessions.begin() as session:
+                now = deps.now()
+                rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+                answer = handler(session, rep, local_today(rep, now), words[1:])
+        except PreferenceError as error:
+            ack(response_type="ephemeral", **problem(str(error)))
+            return
+        ack(response_type="ephemeral", **answer)
+
+
+def pause(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    rep.paused_until = preferences.parse_pause(" ".join(words), today)
+    if rep.paused_until == PAUSED_INDEFINITELY:
+        return simple(":pause_button: Tips are paused until you say `/coach resume`.")
+    return simple(f":pause_button: Tips are paused through {day_label(rep.paused_until)}.")
+
+
+def resume(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    rep.paused_until = None
+    return simple(":arrow_forward: Tips are back on, from your next working day.")
+
+
+def set_time(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    rep.nudge_time = preferences.parse_time(" ".join(words))
+    return simple(f":alarm_clock: Your tips now come at {rep.nudge_time} ({rep.tz}).")
+
+
+def set_days(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    rep.work_days = preferences.parse_days(" ".join(words))
+    return simple(f":calendar: Your tips now come on {rep.work_days.replace(',', ', ')}.")
+
+
+def set_language(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    rep.language = preferences.parse_language(" ".join(words))
+    return simple({"en": ":speech_balloon: Your tips now come in English.",
+                   "it": ":speech_balloon: I tuoi consigli ora arrivano in italiano."}[rep.language])
+
+
+def away(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    if not words:
+        spans = preferences.upcoming_time_off(session, rep, today)
+        if not spans:
+            return simple("No time off ahead. Add some with `/coach away 2026-12-24..2027-01-02`.")
+        listed = "\n".join(f"• {day_label(span.first_day)} – {day_label(span.last_day)}" for span in spans)
+        return simple(f"*Your time off ahead*\n{listed}\n`/coach away clear` cancels it.")
+    if words == ["clear"]:
+        cancelled = preferences.clear_time_off(session, rep, today)
+        return simple(f":wastebasket: Cancelled {cancelled} time off.")
+    if len(words) > 1:
+        raise PreferenceError("Give one range, like `/coach away 2026-12-24..2027-01-02`.")
+    first, last = preferences.parse_day_range(words[0], today)
+    preferences.add_time_off(session, rep, first, last)
+    return simple(f":palm_tree: Enjoy! No tips from {day_label(first)} to {day_label(last)}; you won't find a pile waiting when you're back.")
+
+
+def holidays(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    teams = teams_led_by(session, rep)
+    if not teams:
+        raise PreferenceError("Only team leads can set team holidays; ask your lead.")
+    team_ids = [team.id for team in teams]
+    names = ", ".join(team.name for team in teams)
+    if not words:
+        days = preferences.upcoming_holidays(session, team_ids, today)
+        listed = ", ".join(day_label(day) for day in days) or "none yet"
+        return simple(f"*Holidays ahead for {names}:* {listed}")
+    if words[0] != "add":
+        raise PreferenceError("Use `/coach holidays add 2026-12-25 2026-12-26`, or `/coach holidays` to list them.")
+    days = preferences.parse_days_list(words[1:])
+    preferences.add_holidays(session, team_ids, days)
+    return simple(f":calendar: No tips for {names} on {', '.join(day_label(day) for day in days)}.")
+
+
+def show_settings(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+    paused = "no" if not preferences.is_paused(rep, today) else (
+        "until you resume" if rep.paused_until == PAUSED_INDEFINITELY else f"through {day_label(rep.paused_until)}"
+    )
+    days = ", ".join(preferences.DAY_NAMES[day] for day in preferences.work_days(rep))
+    return simple(
+        f"*Your coaching settings*\n• time: {preferences.nudge_time(rep):%H:%M} ({rep.tz})\n• days: {days}\n"
+        f"• language: {preferences.language(rep)}\n• paused: {paused}"
+    )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.deps import Deps
 from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.messages import log_help, log_saved, problem
+from bot.nudge_messages import ActionId
 from bot.profiles import rep_with_profile
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day
@@ -54,6 +55,11 @@ def register(app: App, deps: Deps) -> None:
             today: date = local_today(rep, now)
             values = day_values(session, rep, today)
         client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
+
+    @app.action(ActionId.OPEN_LOG_FORM)
+    def log_button_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        ack()
+        open_form(client, context, body["trigger_id"])
 
     @app.view(CallbackId.LOG_DAY)
     def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:

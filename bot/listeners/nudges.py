@@ -1,0 +1,35 @@
+"""The buttons on a nudge: Helpful, Not for me, Snooze a week."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.deps import Deps
+from bot.messages import problem
+from bot.nudge_messages import FEEDBACK_BY_ACTION, NudgeButton, answered_message
+from coaching.feedback import record_feedback
+from coaching.models import Nudge
+
+
+def register(app: App, deps: Deps) -> None:
+    for action_id, feedback in FEEDBACK_BY_ACTION.items():
+        app.action(action_id)(feedback_listener(deps, feedback))
+
+
+def feedback_listener(deps: Deps, feedback):
+    def on_feedback(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
+        ack()
+        button = NudgeButton.model_validate_json(action["value"])
+        with deps.sessions.begin() as session:
+            nudge = session.get(Nudge, button.nudge_id)
+            if nudge is None or nudge.rep.user_id != context.user_id or nudge.rep.workspace_id != context.team_id:
+                respond(replace_original=False, response_type="ephemeral",
+                        **problem("That tip was not sent to you, so your answer was not recorded.", nothing_saved=False))
+                return
+            record_feedback(session, nudge, feedback, deps.now())
+            language = nudge.language
+        original = body.get("message", {}).get("blocks", [])
+        respond(replace_original=True, **answered_message(original, feedback, language))
+
+    on_feedback.__name__ = f"on_{feedback}"
+    return on_feedback

@@ -1,0 +1,147 @@
+"""A rep's coaching preferences: when nudges come, on which days, in which language, and time off."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from coaching.library import LANGUAGES, Language
+from coaching.models import Rep, TeamHoliday, TimeOff
+
+DEFAULT_NUDGE_TIME = time(9, 30)
+DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+PAUSED_INDEFINITELY = date(9999, 12, 31)
+MAX_PAUSE_DAYS = 365
+MAX_AWAY_DAYS = 366
+
+
+class PreferenceError(ValueError):
+    """A preference given in a form we cannot use; the message says what would work."""
+
+
+def nudge_time(rep: Rep) -> time:
+    return time.fromisoformat(rep.nudge_time) if rep.nudge_time else DEFAULT_NUDGE_TIME
+
+
+def work_days(rep: Rep) -> tuple[int, ...]:
+    if not rep.work_days:
+        return DEFAULT_WORK_DAYS
+    return tuple(DAY_NAMES.index(name) for name in rep.work_days.split(","))
+
+
+def language(rep: Rep) -> Language:
+    if rep.language in LANGUAGES:
+        return rep.language
+    return "it" if (rep.locale or "").lower().startswith("it") else "en"
+
+
+def is_paused(rep: Rep, day: date) -> bool:
+    return rep.paused_until is not None and day <= rep.paused_until
+
+
+def parse_time(text: str) -> str:
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])", text.strip())
+    if not match:
+        raise PreferenceError(f"`{text[:20]}` is not a time; write it as HH:MM on the 24-hour clock, like 09:30.")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def parse_days(text: str) -> str:
+    """`mon-fri`, `mon,wed,fri` or `mon-thu,sat` as the stored, ordered list of day names."""
+    chosen: set[int] = set()
+    for part in text.lower().replace(" ", "").split(","):
+        names = part.split("-")
+        if len(names) > 2 or any(name not in DAY_NAMES + FULL_DAY_NAMES for name in names):
+            raise PreferenceError(
+                f"`{text[:40]}` is not a list of days; use mon, tue, wed, thu, fri, sat, sun, "
+                "with ranges and commas like `mon-fri` or `mon-thu,sat`."
+            )
+        first, last = (DAY_NAMES.index(name[:3]) for name in (names[0], names[-1]))
+        if last < first:
+            raise PreferenceError(f"`{part}` runs backwards; write the earlier day first, like `mon-fri`.")
+        chosen.update(range(first, last + 1))
+    return ",".join(DAY_NAMES[day] for day in sorted(chosen))
+
+
+def parse_language(text: str) -> Language:
+    choice = text.strip().lower()
+    if choice not in LANGUAGES:
+        raise PreferenceError(f"`{text[:20]}` is not a language I speak yet; choose `en` or `it`.")
+    return choice
+
+
+def parse_pause(text: str, today: date) -> date:
+    """`` (until resumed), `N`, `N days` or `N d`: the last paused day."""
+    words = text.lower().split()
+    if not words:
+        return PAUSED_INDEFINITELY
+    if len(words) > 2 or not words[0].isdigit() or (len(words) == 2 and words[1] not in ("day", "days", "d")):
+        raise PreferenceError(f"`{text[:40]}` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume.")
+    days = int(words[0])
+    if not 1 <= days <= MAX_PAUSE_DAYS:
+        raise PreferenceError(f"A pause runs from 1 to {MAX_PAUSE_DAYS} days; {days} is outside that.")
+    return today + timedelta(days=days - 1)
+
+
+def parse_day_range(text: str, today: date) -> tuple[date, date]:
+    """`2026-12-24..2027-01-02` or one day `2026-12-24`."""
+    parts = text.strip().split("..")
+    try:
+        if len(parts) > 2:
+            raise ValueError
+        first, last = date.fromisoformat(parts[0]), date.fromisoformat(parts[-1])
+    except ValueError:
+        raise PreferenceError(
+            f"`{text[:40]}` is not a day or a range; write `2026-12-24..2027-01-02`, or one day as `2026-12-24`."
+        ) from None
+    if last < first:
+        raise PreferenceError(f"{last} comes before {first}; put the first day first.")
+    if last < today:
+        raise PreferenceError(f"{last} is already past; time off has to end today or later.")
+    if (last - first).days >= MAX_AWAY_DAYS:
+        raise PreferenceError(f"That is {(last - first).days + 1} days; time off can be at most {MAX_AWAY_DAYS} days at once.")
+    return first, last
+
+
+def parse_days_list(words: list[str]) -> list[date]:
+    if not words:
+        raise PreferenceError("Name at least one day, like `/coach holidays add 2026-12-25 2026-12-26`.")
+    days = []
+    for word in words:
+        try:
+            days.append(date.fromisoformat(word))
+        except ValueError:
+            raise PreferenceError(f"`{word[:20]}` is not a day written YYYY-MM-DD.") from None
+    return sorted(set(days))
+
+
+def add_time_off(session: Session, rep: Rep, first: date, last: date) -> None:
+    session.add(TimeOff(rep_id=rep.id, first_day=first, last_day=last))
+
+
+def clear_time_off(session: Session, rep: Rep, today: date) -> int:
+    """Cancels time off that has not ended; returns how many spans were cancelled."""
+    result = session.execute(delete(TimeOff).where(TimeOff.rep_id == rep.id, TimeOff.last_day >= today))
+    return result.rowcount
+
+
+def upcoming_time_off(session: Session, rep: Rep, today: date) -> list[TimeOff]:
+    query = select(TimeOff).where(TimeOff.rep_id == rep.id, TimeOff.last_day >= today).order_by(TimeOff.first_day)
+    return list(session.scalars(query))
+
+
+def add_holidays(session: Session, team_ids: list[int], days: list[date]) -> None:
+    existing = set(session.execute(select(TeamHoliday.team_id, TeamHoliday.day).where(TeamHoliday.team_id.in_(team_ids))))
+    session.add_all(
+        TeamHoliday(team_id=team_id, day=day) for team_id in team_ids for day in days if (team_id, day) not in existing
+    )
+
+
+def upcoming_holidays(session: Session, team_ids: list[int], today: date) -> list[date]:
+    query = select(TeamHoliday.day).where(TeamHoliday.team_id.in_(team_ids), TeamHoliday.day >= today)
+    return sorted(set(session.scalars(query)))

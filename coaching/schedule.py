@@ -1,0 +1,198 @@
+"""Who gets a scheduled nudge at an instant, and which one: at most one a day per rep, at their local time.
+
+Local times are compared on the wall clock of the rep's zone, which fixes the policy on daylight-saving
+days: a nudge time that does not exist that day (02:30 when clocks jump from 02:00 to 03:00) is due
+from the first minute after the jump; a time that occurs twice (01:30 when clocks fall back) is due
+at its first occurrence, and the delivery key stops the second.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from coaching.db import insert_new
+from coaching.library import Language, Library
+from coaching.models import Nudge, Rep, TeamHoliday, TeamMember, TimeOff
+from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
+from coaching.preferences import is_paused, language, nudge_time, work_days
+from coaching.reps import DEFAULT_TZ
+from coaching.scorecard import Figures, ScorecardDefinition, figures_by_rep
+
+# How long after their nudge time a rep can still get that day's nudge, if the job was not running.
+SEND_WINDOW = timedelta(hours=3)
+FIGURES_WINDOW_DAYS = 14
+RECENT_PRACTICE_DAYS = 28
+
+
+@dataclass(frozen=True)
+class PlannedNudge:
+    nudge_id: int
+    rep: Rep
+    choice: NudgeChoice
+    language: Language
+    local_date: date
+
+
+def delivery_key(rep: Rep, day: date) -> str:
+    return f"nudge:{rep.id}:{day.isoformat()}"
+
+
+def local_now(rep: Rep, at: datetime) -> datetime:
+    return at.astimezone(ZoneInfo(rep.tz or DEFAULT_TZ))
+
+
+def due_date(rep: Rep, at: datetime, days_off: set[date]) -> date | None:
+    """The rep's local date if their nudge is due at `at`, else None."""
+    wall_clock = local_now(rep, at).replace(tzinfo=None)
+    today = wall_clock.date()
+    if today.weekday() not in work_days(rep) or is_paused(rep, today) or today in days_off:
+        return None
+    starts = datetime.combine(today, nudge_time(rep))
+    return today if starts <= wall_clock < starts + SEND_WINDOW else None
+
+
+def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[date]]:
+    """Each rep's time off and team holidays within a day of `around` (local dates differ by at most one)."""
+    first, last = around - timedelta(days=1), around + timedelta(days=1)
+    result: dict[int, set[date]] = defaultdict(set)
+    rep_ids = [rep.id for rep in reps]
+    away = select(TimeOff).where(TimeOff.rep_id.in_(rep_ids), TimeOff.first_day <= last, TimeOff.last_day >= first)
+    for span in session.scalars(away):
+        day = max(span.first_day, first)
+        while day <= min(span.last_day, last):
+            result[span.rep_id].add(day)
+            day += timedelta(days=1)
+    holidays = (
+        select(TeamMember.rep_id, TeamHoliday.day)
+        .join(TeamHoliday, TeamHoliday.team_id == TeamMember.team_id)
+        .where(TeamMember.rep_id.in_(rep_ids), TeamHoliday.day.between(first, last))
+    )
+    for rep_id, day in session.execute(holidays):
+        result[rep_id].add(day)
+    return result
+
+
+def plan_due_nudges(
+    session: Session, at: datetime, library: Library, definition: ScorecardDefinition, seed: str, reps: list[Rep]
+) -> list[PlannedNudge]:
+    """Chooses and records the nudges due at `at` among `reps`; the caller commits, then sends them."""
+    off = days_off(session, reps, at.date())
+    due = [(rep, day) for rep in reps if (day := due_date(rep, at, off[rep.id]))]
+    taken = set(session.scalars(select(Nudge.delivery_key).where(
+        Nudge.delivery_key.in_([delivery_key(rep, day) for rep, day in due])
+    )))
+    due = [(rep, day) for rep, day in due if delivery_key(rep, day) not in taken]
+    if not due:
+        return []
+    choices = _choose(session, due, library, definition, seed)
+    rows = [
+        {
+            "rep_id": rep.id, "kind": choice.kind, "practice_id": choice.practice.id if choice.practice else None,
+            "metric": choice.focus.metric.key if choice.focus else None, "language": lang, "local_date": day,
+            "delivery_key": delivery_key(rep, day), "created_at": at,
+        }
+        for rep, day, choice, lang in choices
+    ]
+    ids = insert_new(session, Nudge, rows, "delivery_key")
+    return [
+        PlannedNudge(ids[delivery_key(rep, day)], rep, choice, lang, day)
+        for rep, day, choice, lang in choices
+        if delivery_key(rep, day) in ids
+    ]
+
+
+def plan_tip(
+    session: Session, rep: Rep, at: datetime, library: Library, definition: ScorecardDefinition, seed: str
+) -> PlannedNudge:
+    """A nudge on demand: chosen like a scheduled one, but outside the one-a-day rule."""
+    day = local_now(rep, at).date()
+    given_today = session.scalar(select(func.count(Nudge.id)).where(Nudge.rep_id == rep.id, Nudge.local_date == day))
+    [(_, _, choice, lang)] = _choose(session, [(rep, day)], library, definition, f"{seed}:tip{given_today}")
+    nudge = Nudge(
+        rep_id=rep.id, kind=choice.kind, practice_id=choice.practice.id if choice.practice else None,
+        metric=choice.focus.metric.key if choice.focus else None, language=lang, local_date=day, created_at=at,
+    )
+    session.add(nudge)
+    session.flush()
+    return PlannedNudge(nudge.id, rep, choice, lang, day)
+
+
+def _choose(
+    session: Session, due: list[tuple[Rep, date]], library: Library, definition: ScorecardDefinition, seed: str
+) -> list[tuple[Rep, date, NudgeChoice, Language]]:
+    figures = _recent_figures(session, due, definition)
+    histories = _histories(session, due)
+    votes = team_votes(session)
+    team_of = _team_of(session, [rep.id for rep, _ in due])
+    targets = {metric.key: metric.target for metric in definition.metrics}
+    choices = []
+    for rep, day in due:
+        # Seeded per rep and day: the same inputs always give the same nudge, so tests can assert it.
+        rng = random.Random(f"{seed}:{rep.workspace_id}:{rep.user_id}:{day.isoformat()}")
+        rep_figures = figures.get((rep.id, day), Figures(0, {}))
+        choice = choose_nudge(
+            rep_figures.days, rep_figures.values, library, definition, targets,
+            histories.get(rep.id, History()), votes.get(team_of.get(rep.id), {}), rng,
+        )
+        choices.append((rep, day, choice, language(rep)))
+    return choices
+
+
+def _recent_figures(session: Session, due: list[tuple[Rep, date]], definition: ScorecardDefinition):
+    by_day: dict[date, list[int]] = defaultdict(list)
+    for rep, day in due:
+        by_day[day].append(rep.id)
+    figures: dict[tuple[int, date], Figures] = {}
+    for day, rep_ids in by_day.items():
+        first, last = day - timedelta(days=FIGURES_WINDOW_DAYS), day - timedelta(days=1)
+        for rep_id, rep_figures in figures_by_rep(session, rep_ids, first, last, definition).items():
+            figures[(rep_id, day)] = rep_figures
+    return figures
+
+
+def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, History]:
+    since = min(day for _, day in due) - timedelta(days=RECENT_PRACTICE_DAYS)
+    recent: dict[int, set[str]] = defaultdict(set)
+    rejected: dict[int, set[str]] = defaultdict(set)
+    query = select(Nudge.rep_id, Nudge.practice_id, Nudge.local_date, Nudge.feedback).where(
+        Nudge.rep_id.in_([rep.id for rep, _ in due]), Nudge.practice_id.is_not(None)
+    )
+    for rep_id, practice_id, local_date, feedback in session.execute(query):
+        if feedback == "not_for_me":
+            rejected[rep_id].add(practice_id)
+        if local_date >= since:
+            recent[rep_id].add(practice_id)
+    return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
+
+
+def _team_of(session: Session, rep_ids: list[int]) -> dict[int, int]:
+    query = select(TeamMember.rep_id, func.min(TeamMember.team_id)).where(TeamMember.rep_id.in_(rep_ids))
+    return dict(session.execute(query.group_by(TeamMember.rep_id)).all())
+
+
+def team_votes(session: Session) -> dict[int | None, dict[str, Votes]]:
+    """Feedback on each practice, pooled per team (reps in no team pool together under None)."""
+    team = (
+        select(TeamMember.rep_id, func.min(TeamMember.team_id).label("team_id"))
+        .group_by(TeamMember.rep_id)
+        .subquery()
+    )
+    helpful = func.sum(case((Nudge.feedback == "helpful", 1), else_=0))
+    not_for_me = func.sum(case((Nudge.feedback == "not_for_me", 1), else_=0))
+    query = (
+        select(team.c.team_id, Nudge.practice_id, helpful, not_for_me)
+        .outerjoin(team, team.c.rep_id == Nudge.rep_id)
+        .where(Nudge.feedback.in_(["helpful", "not_for_me"]))
+        .group_by(team.c.team_id, Nudge.practice_id)
+    )
+    votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
+    for team_id, practice_id, helpful_count, not_for_me_count in session.execute(query):
+        votes[team_id][practice_id] = Votes(int(helpful_count or 0), int(not_for_me_count or 0))
+    return votes
