@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 import uvicorn
+from slack_sdk import WebClient
 from sqlalchemy import text
 
 from bot.app import build_app
@@ -21,7 +22,14 @@ from bot.settings import Settings
 from bot.web import create_web_app
 from coaching import db
 from coaching.models import Base
-from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command_body, view_submission_body
+from tests.slack_requests import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    block_action_body,
+    signed_headers,
+    slash_command_body,
+    view_submission_body,
+)
 from tests.slack_stand_in import SlackStandIn
 
 
@@ -96,6 +104,8 @@ class Bot:
     url: str
     slack: SlackStandIn
     http: httpx.Client
+    deps: Deps
+    client: WebClient
 
     def post(self, body: str, headers: dict[str, str]) -> httpx.Response:
         return self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
@@ -108,6 +118,10 @@ class Bot:
         response = self.slash("/log", text, user)
         assert response.status_code == 200, response.text
         return response.json()
+
+    def click(self, action_id: str, value: str, user: str = "U0ANNA", message: dict | None = None) -> httpx.Response:
+        body = block_action_body(action_id, value, user, self.slack.response_url("action"), message)
+        return self.post(body, signed_headers(body))
 
     def submit_view(self, callback_id: str, state_values: dict, user: str = "U0ANNA") -> httpx.Response:
         body = view_submission_body(callback_id, state_values, user)
@@ -128,7 +142,8 @@ def bot_session(engine, slack_session, clock_session, database_url):
         slack_api_url=slack_session.api_url,
         database_url=database_url,
     )
-    bolt_app = build_app(settings, Deps(db.make_sessions(engine), now=clock_session.now))
+    deps = Deps(db.make_sessions(engine), now=clock_session.now)
+    bolt_app = build_app(settings, deps)
     server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))
     sock = free_socket()
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
@@ -137,7 +152,7 @@ def bot_session(engine, slack_session, clock_session, database_url):
         time.sleep(0.01)
     host, port = sock.getsockname()
     with httpx.Client(timeout=10) as http:
-        yield Bot(f"http://{host}:{port}", slack_session, http)
+        yield Bot(f"http://{host}:{port}", slack_session, http, deps, bolt_app.client)
     server.should_exit = True
     thread.join(5)
 

@@ -61,3 +61,20 @@ def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> 
         },
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def block_action_body(action_id: str, value: str, user_id: str, response_url: str, message: dict | None = None) -> str:
+    payload = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "stand-in"},
+        "user": {"id": user_id, "team_id": TEAM_ID},
+        "api_app_id": "A0REPCOACH",
+        "trigger_id": "1337.44.trigger",
+        "response_url": response_url,
+        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": False},
+        "channel": {"id": "D0DM"},
+        "message": message or {"type": "message", "text": "", "blocks": [], "ts": "1700000000.000100"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "nudge", "value": value,
+                     "action_ts": "1700000001.000200"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -24,6 +24,11 @@ class Call:
     args: dict
     headers: dict
 
+    def structured(self, name: str):
+        """An argument that slack_sdk may send either as JSON or form-encoded JSON text."""
+        value = self.args[name]
+        return json.loads(value) if isinstance(value, str) else value
+
 
 @dataclass
 class SlackStandIn:
@@ -95,9 +100,7 @@ class SlackStandIn:
             user = self.users.get(args.get("user", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.update", "views.publish"):
-            view = args.get("view")
-            view = json.loads(view) if isinstance(view, str) else view
-            return {"ok": True, "view": {"id": "V0VIEW", **(view or {})}}
+            return {"ok": True, "view": {"id": "V0VIEW", **Call(method, args, headers).structured("view")}}
         if method == "chat.postMessage":
             return {"ok": True, "channel": args.get("channel"), "ts": f"{time.time():.6f}", "message": args}
         return {"ok": True}

@@ -1,4 +1,3 @@
-import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,7 +23,7 @@ def test_log_alone_opens_the_form_pre_filled_with_todays_figures(bot, slack, ses
     assert response.status_code == 200 and response.text == ""
     [call] = slack.wait_for("views.open")
     assert call.args["trigger_id"] == "1337.42.trigger"
-    view = json.loads(call.args["view"]) if isinstance(call.args["view"], str) else call.args["view"]
+    view = call.structured("view")
     blocks = {block["block_id"]: block["element"] for block in view["blocks"]}
     assert blocks["date"]["initial_date"] == today().isoformat()
     assert blocks["contacts"]["initial_value"] == "30" and blocks["csat"]["initial_value"] == "4.5"

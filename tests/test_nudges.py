@@ -1,0 +1,203 @@
+"""Scheduled coaching nudges, run at a series of instants against a seeded team."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.jobs import run_nudges
+from bot.nudge_messages import ActionId, NudgeButton
+from coaching.library import default_library
+from coaching.models import Nudge, Rep
+from coaching.outcomes import record_day
+from coaching.reps import get_or_create_rep
+from coaching.teams import add_member, create_team
+from tests.block_kit import assert_valid_message
+from tests.slack_stand_in import TEAM_ID
+
+ROME, LOS_ANGELES = ZoneInfo("Europe/Rome"), ZoneInfo("America/Los_Angeles")
+TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
+ON_TARGET = {"contacts": 30, "fcr": 26, "csat": 4.7, "recommit": 10, "complaints": 0, "aht": 7.0, "repeat": 2,
+             "upsells": 2, "crosssells": 2, "referrals": 4, "practices": 1}
+PRACTICES = default_library().by_id()
+
+
+def add_rep(sessions, user_id: str) -> int:
+    with sessions.begin() as session:
+        return get_or_create_rep(session, TEAM_ID, user_id).id
+
+
+def log_weekdays(sessions, user_id: str, last: date, days: int, **changes) -> None:
+    with sessions.begin() as session:
+        rep = get_or_create_rep(session, TEAM_ID, user_id)
+        for offset in range(days):
+            day = last - timedelta(days=offset)
+            if day.weekday() < 5:
+                record_day(session, rep, day, ON_TARGET | changes, datetime.now(UTC))
+
+
+def sweep(bot, first: datetime, last: datetime, step: timedelta) -> list[tuple[datetime, str, dict]]:
+    """Runs the job at each instant; returns (instant, user, message) for every DM sent."""
+    sent = []
+    at = first
+    while at <= last:
+        before = len(bot.slack.calls_to("chat.postMessage"))
+        run_nudges(bot.deps, bot.client, at)
+        for call in bot.slack.calls_to("chat.postMessage")[before:]:
+            message = {"text": call.args["text"], "blocks": call.structured("blocks")}
+            sent.append((at, call.args["channel"], message))
+        at += step
+    return sent
+
+
+def nudges(sessions, user_id: str) -> list[Nudge]:
+    with sessions() as session:
+        query = select(Nudge).join(Rep).where(Rep.user_id == user_id).order_by(Nudge.local_date, Nudge.id)
+        return list(session.scalars(query))
+
+
+def test_each_rep_gets_one_nudge_a_working_day_at_0930_local_time_across_daylight_saving_changes(bot, sessions, slack):
+    slack.add_user("U0ROMA", tz="Europe/Rome", locale="it-IT")
+    slack.add_user("U0LA", tz="America/Los_Angeles", locale="en-US")
+    add_rep(sessions, "U0ROMA")
+    add_rep(sessions, "U0LA")
+
+    sent = sweep(bot, datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC), timedelta(minutes=15))
+
+    working_days = [date(2026, 10, day) for day in (22, 23, 26, 27, 28, 29, 30)] + [date(2026, 11, 2), date(2026, 11, 3)]
+    for user, zone, greeting in (("U0ROMA", ROME, "Benvenuto"), ("U0LA", LOS_ANGELES, "Welcome")):
+        mine = [(at.astimezone(zone), message) for at, channel, message in sent if channel == user]
+        assert [local.date() for local, _ in mine] == working_days
+        assert all((local.hour, local.minute) == (9, 30) for local, _ in mine)
+        assert all(greeting in message["text"] for _, message in mine)
+        for _, message in mine:
+            assert_valid_message(message)
+    # Rome leaves summer time on 25 October, Los Angeles on 1 November: 09:30 local moves by an hour in UTC.
+    instants = {(channel, at) for at, channel, _ in sent}
+    assert {("U0ROMA", datetime(2026, 10, 23, 7, 30, tzinfo=UTC)), ("U0ROMA", datetime(2026, 10, 26, 8, 30, tzinfo=UTC)),
+            ("U0LA", datetime(2026, 10, 30, 16, 30, tzinfo=UTC)), ("U0LA", datetime(2026, 11, 2, 17, 30, tzinfo=UTC))} <= instants
+
+
+def test_each_nudge_aims_at_the_reps_weakest_metric_in_their_language(bot, sessions, slack):
+    slack.add_user("U0BRUNO", tz="Europe/Rome", locale="it-IT")
+    slack.add_user("U0DARIO", tz="Europe/Rome", locale="en-GB")
+    yesterday = date(2026, 11, 23)
+    log_weekdays(sessions, "U0ANNA", yesterday, 14, fcr=18)
+    log_weekdays(sessions, "U0BRUNO", yesterday, 14, csat=4.0)
+    log_weekdays(sessions, "U0CARLA", yesterday, 14)
+    add_rep(sessions, "U0DARIO")
+
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+
+    [anna], [bruno], [carla], [dario] = (nudges(sessions, user) for user in ("U0ANNA", "U0BRUNO", "U0CARLA", "U0DARIO"))
+    assert (anna.kind, anna.metric, anna.language) == ("practice", "fcr_rate", "en")
+    assert "fcr_rate" in PRACTICES[anna.practice_id].metrics
+    assert (bruno.kind, bruno.metric, bruno.language) == ("practice", "csat", "it")
+    assert "csat" in PRACTICES[bruno.practice_id].metrics
+    assert carla.kind == "stretch" and PRACTICES[carla.practice_id].stretch
+    assert (dario.kind, dario.practice_id) == ("onboarding", None)
+
+    texts = {call.args["channel"]: call.args["text"] for call in slack.calls_to("chat.postMessage")}
+    assert "Your first-contact resolution was *60%* over the last two weeks; the target is 80%." in texts["U0ANNA"]
+    assert PRACTICES[anna.practice_id].en.title in texts["U0ANNA"]
+    assert "CSAT nelle ultime due settimane: *4,0*; l'obiettivo è 4,5." in texts["U0BRUNO"]
+    assert PRACTICES[bruno.practice_id].it.title in texts["U0BRUNO"]
+    assert "Benvenuto" not in texts["U0DARIO"] and "Welcome" in texts["U0DARIO"]
+
+
+def test_running_the_job_again_at_the_same_instant_sends_nothing_more(bot, sessions, slack):
+    add_rep(sessions, "U0ANNA")
+    first = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    again = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME + timedelta(minutes=20))
+    assert (first.sent, again.sent) == (1, 0)
+    assert len(slack.calls_to("chat.postMessage")) == 1 and len(nudges(sessions, "U0ANNA")) == 1
+
+
+def test_a_chosen_language_wins_over_the_slack_locale(bot, sessions, slack):
+    bot.slash("/coach", "lang it")
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    assert "Benvenuto" in slack.calls_to("chat.postMessage")[0].args["text"]
+
+
+def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobody_is_flooded_after(
+    bot, sessions, slack, clock
+):
+    for user in ("U0ANNA", "U0BRUNO", "U0CARLA"):
+        add_rep(sessions, user)
+    slack.add_user("U0LEAD")
+    with sessions.begin() as session:
+        team = create_team(session, TEAM_ID, "Tier 1")
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0CARLA"))
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
+    clock.fixed = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Rome
+    assert "paused through Tue 24 Nov" in bot.slash("/coach", "pause 2 days", user="U0ANNA").json()["text"]
+    bot.slash("/coach", "away 2026-11-24..2026-11-26", user="U0BRUNO")
+    bot.slash("/coach", "holidays add 2026-11-25", user="U0LEAD")
+    bot.slash("/coach", "days mon,wed,fri", user="U0LEAD")
+    bot.slash("/coach", "time 14:00", user="U0LEAD")
+
+    sent = sweep(bot, datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 29, 23, 30, tzinfo=UTC), timedelta(minutes=30))
+
+    def days(user):
+        return [(at.astimezone(ROME).day, at.astimezone(ROME).strftime("%H:%M")) for at, channel, _ in sent if channel == user]
+
+    assert days("U0ANNA") == [(25, "09:30"), (26, "09:30"), (27, "09:30")]  # paused Monday and Tuesday
+    assert days("U0BRUNO") == [(23, "09:30"), (27, "09:30")]  # away Tuesday to Thursday: one nudge on return
+    assert days("U0CARLA") == [(23, "09:30"), (24, "09:30"), (26, "09:30"), (27, "09:30")]  # team holiday Wednesday
+    assert days("U0LEAD") == [(23, "14:00"), (27, "14:00")]  # Monday, Wednesday (holiday), Friday at 14:00
+
+
+def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions, slack):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    [first] = nudges(sessions, "U0ANNA")
+    message = {"type": "message", "text": "tip", "ts": "1.2",
+               "blocks": slack.calls_to("chat.postMessage")[0].structured("blocks")}
+
+    response = bot.click(ActionId.NOT_FOR_ME, NudgeButton(nudge_id=first.id).model_dump_json(), message=message)
+
+    assert response.status_code == 200
+    [reply] = slack.wait_for("response/action")
+    assert reply.args["replace_original"] is True and "won't get this one again" in reply.args["text"]
+    assert [block["type"] for block in reply.args["blocks"]] == ["section", "context"]
+    assert nudges(sessions, "U0ANNA")[0].feedback == "not_for_me"
+
+    sent = sweep(bot, TUESDAY_0930_ROME + timedelta(days=1), TUESDAY_0930_ROME + timedelta(days=10), timedelta(days=1))
+    later = nudges(sessions, "U0ANNA")[1:]
+    assert len(later) == len(sent) == 8
+    assert first.practice_id not in {nudge.practice_id for nudge in later}
+    assert all(nudge.metric == "fcr_rate" for nudge in later)
+
+
+def test_a_button_on_someone_elses_nudge_records_nothing(bot, sessions, slack):
+    add_rep(sessions, "U0ANNA")
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    [nudge] = nudges(sessions, "U0ANNA")
+
+    bot.click(ActionId.HELPFUL, NudgeButton(nudge_id=nudge.id).model_dump_json(), user="U0BRUNO")
+
+    [reply] = slack.wait_for("response/action")
+    assert "was not sent to you" in reply.args["text"] and reply.args["replace_original"] is False
+    assert nudges(sessions, "U0ANNA")[0].feedback is None
+
+
+def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    [nudge] = nudges(sessions, "U0ANNA")
+    bot.click(ActionId.SNOOZE, NudgeButton(nudge_id=nudge.id).model_dump_json())
+    slack.wait_for("response/action")
+
+    sweep(bot, TUESDAY_0930_ROME + timedelta(days=1), TUESDAY_0930_ROME + timedelta(days=9), timedelta(days=1))
+
+    assert [n.local_date for n in nudges(sessions, "U0ANNA")] == [date(2026, 11, 24), date(2026, 12, 2), date(2026, 12, 3)]
+
+
+def test_the_log_today_button_on_the_welcome_nudge_opens_the_form(bot, sessions, slack):
+    add_rep(sessions, "U0ANNA")
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    [nudge] = nudges(sessions, "U0ANNA")
+    bot.click(ActionId.OPEN_LOG_FORM, NudgeButton(nudge_id=nudge.id).model_dump_json())
+    [call] = slack.wait_for("views.open")
+    assert call.args["trigger_id"] == "1337.44.trigger"
