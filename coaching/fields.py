@@ -122,12 +122,20 @@ def parse_value(field: LoggedField, raw: str) -> float | int:
     return int(number) if field.whole else round(number, 2)
 
 
+def read_iso_day(raw: str) -> date | None:
+    """A real day written exactly YYYY-MM-DD (not the compact or week forms Python also accepts)."""
+    if not _ISO_DATE.fullmatch(raw):
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
 def parse_day(raw: str) -> date:
-    if _ISO_DATE.fullmatch(raw):
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            pass
+    day = read_iso_day(raw)
+    if day is not None:
+        return day
     shown = raw if len(raw) <= 20 else raw[:20] + "…"
     raise LogInputError(f"`date` must be a real day written YYYY-MM-DD, like 2026-03-09; `{shown}` is not.", DATE_KEY)
 

@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.fields import read_iso_day
 from coaching.library import LANGUAGES, Language
 from coaching.models import Rep, TeamHoliday, TimeOff
 
@@ -80,7 +81,7 @@ def parse_pause(text: str, today: date) -> date:
     words = text.lower().split()
     if not words:
         return PAUSED_INDEFINITELY
-    if len(words) > 2 or not words[0].isdigit() or (len(words) == 2 and words[1] not in ("day", "days", "d")):
+    if len(words) > 2 or not re.fullmatch(r"[0-9]{1,4}", words[0]) or (len(words) == 2 and words[1] not in ("day", "days", "d")):
         raise PreferenceError(f"`{text[:40]}` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume.")
     days = int(words[0])
     if not 1 <= days <= MAX_PAUSE_DAYS:
@@ -90,15 +91,12 @@ def parse_pause(text: str, today: date) -> date:
 
 def parse_day_range(text: str, today: date) -> tuple[date, date]:
     """`2026-12-24..2027-01-02` or one day `2026-12-24`."""
-    parts = text.strip().split("..")
-    try:
-        if len(parts) > 2:
-            raise ValueError
-        first, last = date.fromisoformat(parts[0]), date.fromisoformat(parts[-1])
-    except ValueError:
+    parts = [read_iso_day(part) for part in text.strip().split("..")]
+    if len(parts) > 2 or None in parts:
         raise PreferenceError(
             f"`{text[:40]}` is not a day or a range; write `2026-12-24..2027-01-02`, or one day as `2026-12-24`."
-        ) from None
+        )
+    first, last = parts[0], parts[-1]
     if last < first:
         raise PreferenceError(f"{last} comes before {first}; put the first day first.")
     if last < today:
@@ -113,10 +111,10 @@ def parse_days_list(words: list[str]) -> list[date]:
         raise PreferenceError("Name at least one day, like `/coach holidays add 2026-12-25 2026-12-26`.")
     days = []
     for word in words:
-        try:
-            days.append(date.fromisoformat(word))
-        except ValueError:
-            raise PreferenceError(f"`{word[:20]}` is not a day written YYYY-MM-DD.") from None
+        day = read_iso_day(word)
+        if day is None:
+            raise PreferenceError(f"`{word[:20]}` is not a day written YYYY-MM-DD.")
+        days.append(day)
     return sorted(set(days))
 
 

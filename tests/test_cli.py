@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -113,18 +114,19 @@ def test_db_upgrade_and_current_report_the_revision(tmp_path):
     assert "(up to date)" in repcoach("db", "current", database_url=url).stdout
 
 
-def test_serve_migrates_answers_health_checks_and_records_a_log(tmp_path, slack):
-    url = f"sqlite:///{tmp_path / 'served.db'}"
+@contextmanager
+def serving(database_url: str, slack, cwd: Path, *args: str):
+    """`repcoach serve` as a real process on a free port; yields its base URL once /healthz answers."""
     sock = free_socket()
     port = sock.getsockname()[1]
     sock.close()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    environment.update(DATABASE_URL=url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+    environment.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                        SLACK_API_URL=slack.api_url)
-    server = subprocess.Popen([REPCOACH, "serve", "--port", str(port)], env=environment, cwd=tmp_path,
+    server = subprocess.Popen([REPCOACH, "serve", "--port", str(port), *args], env=environment, cwd=cwd,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
     try:
-        base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 20
         while True:
             try:
@@ -135,12 +137,64 @@ def test_serve_migrates_answers_health_checks_and_records_a_log(tmp_path, slack)
                 assert time.monotonic() < deadline, "serve did not start"
                 time.sleep(0.1)
         assert health.status_code == 200 and health.json()["status"] == "ok"
-
-        body = slash_command_body("/log", "contacts=12 fcr=9", "U0ANNA", slack.response_url())
-        answer = httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body)).json()
-        assert "First-contact resolution that day: *75%*" in answer["text"]
+        yield base
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_serve_migrates_answers_health_checks_and_records_a_log(tmp_path, slack):
+    url = f"sqlite:///{tmp_path / 'served.db'}"
+    with serving(url, slack, tmp_path, "--no-scheduler") as base:
+        body = slash_command_body("/log", "contacts=12 fcr=9", "U0ANNA", slack.response_url())
+        answer = httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body)).json()
+        assert "First-contact resolution that day: *75%*" in answer["text"]
     [day] = logged_days(make_sessions(make_engine(url)))
     assert (day.contacts, day.fcr) == (12, 9)
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def zone_where_it_is_about_ten() -> str:
+    """An Etc/GMT zone whose local time is now between 10:00 and 11:00 (Etc/GMT-3 is UTC+3)."""
+    offset = (10 - datetime.now(UTC).hour + 12) % 24 - 12
+    return f"Etc/GMT{-offset:+d}"
+
+
+def test_serve_runs_the_nudge_job_on_its_scheduler(sessions, database_url, slack, tmp_path):
+    slack.add_user("U0DUE", tz=zone_where_it_is_about_ten())
+    with sessions.begin() as session:
+        rep = get_or_create_rep(session, "T0TEAM", "U0DUE")
+        rep.nudge_time, rep.work_days = "10:00", "mon,tue,wed,thu,fri,sat,sun"
+    with serving(database_url, slack, tmp_path):
+        [call] = slack.wait_for("chat.postMessage", timeout=15)
+    assert call.args["channel"] == "U0DUE" and "Welcome to RepCoach" in call.args["text"]
+
+
+def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, database_url, slack):
+    for user in ("U0ANNA", "U0BRUNO"):
+        with sessions.begin() as session:
+            get_or_create_rep(session, "T0TEAM", user)
+    environment = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.api_url}
+
+    early = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:00:00+01:00", database_url=database_url, **environment)
+    due = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:30:00+01:00", database_url=database_url, **environment)
+    again = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:45:00+01:00", database_url=database_url, **environment)
+
+    assert (early.stdout, due.stdout, again.stdout) == (
+        "nudges: 0 sent, 0 failed\n", "nudges: 2 sent, 0 failed\n", "nudges: 0 sent, 0 failed\n")
+    assert sorted(call.args["channel"] for call in slack.calls_to("chat.postMessage")) == ["U0ANNA", "U0BRUNO"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--at", "2026-11-24 09:30"], "has no UTC offset"),
+        (["--at", "tomorrow"], "is not an ISO date-time"),
+        (["weekly"], "invalid choice: 'weekly'"),
+    ],
+)
+def test_bad_job_arguments_fail_with_one_clear_line(sessions, database_url, slack, args, message):
+    job = args if args[0] == "weekly" else ["nudges", *args]
+    result = repcoach("jobs", "run", *job, database_url=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url)
+    assert result.returncode == 2 and message in result.stderr
+    assert slack.calls == []

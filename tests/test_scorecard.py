@@ -69,9 +69,3 @@ def test_an_unknown_period_is_refused_by_name(bot, sessions, text):
     assert "takes one of week, month or quarter" in answer["text"] and "Nothing was saved" not in answer["text"]
     assert "<script>" not in answer["text"]
     assert snapshot(sessions) == before
-
-
-def test_coach_help_lists_the_commands(bot):
-    text = bot.slash("/coach", "help").json()["text"]
-    assert all(command in text for command in ("/log", "/scorecard", "/coach help"))
-    assert "I don't know `/coach dance`" in bot.slash("/coach", "dance").json()["text"]

@@ -98,8 +98,9 @@ def away(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
         listed = "\n".join(f"• {day_label(span.first_day)} – {day_label(span.last_day)}" for span in spans)
         return simple(f"*Your time off ahead*\n{listed}\n`/coach away clear` cancels it.")
     if words == ["clear"]:
-        cancelled = preferences.clear_time_off(session, rep, today)
-        return simple(f":wastebasket: Cancelled {cancelled} time off.")
+        if not preferences.clear_time_off(session, rep, today):
+            return simple("You had no time off ahead to cancel.")
+        return simple(":wastebasket: Your time off ahead is cancelled; tips resume on your working days.")
     if len(words) > 1:
         raise PreferenceError("Give one range, like `/coach away 2026-12-24..2027-01-02`.")
     first, last = preferences.parse_day_range(words[0], today)
