@@ -7,21 +7,29 @@ import logging
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
-from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.messages import simple
 from bot.settings import Settings, SettingsError
+from bot.slack_client import make_client
 
 logger = logging.getLogger(__name__)
 
 SORRY = ":x: Something went wrong on our side and nothing was saved. Please try again in a minute."
 
 
+class _SameTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's (the same token) wins."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
 def build_app(settings: Settings, deps: Deps) -> App:
     settings.require("slack_bot_token", "slack_signing_secret")
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
+    logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
     try:
         app = App(client=client, signing_secret=settings.slack_signing_secret)
     except BoltError as error:

@@ -13,12 +13,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from slack_sdk import WebClient
-
 from bot.content_check import template_faults
-from bot.deps import Deps
+from bot.deps import deps_from_settings
 from bot.jobs import run_nudges
 from bot.scheduler import start_scheduler
+from bot.slack_client import make_client
 from bot.settings import Settings, SettingsError, load_settings
 from coaching import db
 from coaching.feedback import practice_stats
@@ -135,9 +134,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     settings.require("slack_bot_token", "slack_signing_secret")
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    deps = Deps(db.make_sessions(engine))
+    deps = deps_from_settings(settings, db.make_sessions(engine))
     bolt_app = build_app(settings, deps)
-    scheduler = None if args.no_scheduler else start_scheduler(deps, bolt_app.client)
+    scheduler = None if args.no_scheduler else start_scheduler(deps, bolt_app.client, settings.scheduler_misfire_grace_seconds)
     try:
         uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
     finally:
@@ -153,7 +152,7 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> None:
     settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    bolt_app = build_app(settings, Deps(db.make_sessions(engine)))
+    bolt_app = build_app(settings, deps_from_settings(settings, db.make_sessions(engine)))
     SocketModeHandler(bolt_app, settings.slack_app_token).start()
 
 
@@ -196,12 +195,13 @@ def run_job(settings: Settings, args: argparse.Namespace) -> None:
     settings.require("slack_bot_token")
     engine = connect(settings)
     require_schema(engine)
-    deps = Deps(db.make_sessions(engine))
-    client = WebClient(token=settings.slack_bot_token, base_url=settings.slack_api_url)
-    report = run_nudges(deps, client, args.at or deps.now())
-    print(f"nudges: {report.sent} sent, {report.failed} failed")
-    if report.failed:
-        raise CommandError(f"{report.failed} nudges could not be sent; see the log above")
+    deps = deps_from_settings(settings, db.make_sessions(engine))
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
+    report = run_nudges(deps, client, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
+    delivery = report.delivery
+    print(f"nudges: {report.planned} planned; outbox: {delivery.sent} sent, {delivery.failed} failed")
+    if delivery.failed:
+        raise CommandError(f"{delivery.failed} messages could not be sent; `repcoach outbox --status failed` says why")
 
 
 def run_content_check(settings: Settings, args: argparse.Namespace) -> None:

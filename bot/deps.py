@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.pacing import ChannelPacer, TokenBucket
+from bot.settings import Settings
 from coaching.library import Library, default_library
+from coaching.outbox import OutboxPolicy
 from coaching.scorecard import ScorecardDefinition, default_definition
 
 
@@ -24,3 +27,15 @@ class Deps:
     library: Library = field(default_factory=default_library)
     # Seeds the practice choice, so the same inputs always give the same nudge.
     seed: str = "repcoach"
+    outbox: OutboxPolicy = field(default_factory=OutboxPolicy)
+    # One budget for the whole workspace in this process, and Slack's one-a-second per channel.
+    bucket: TokenBucket = field(default_factory=lambda: TokenBucket(200))
+    pacer: ChannelPacer = field(default_factory=ChannelPacer)
+
+
+def deps_from_settings(settings: Settings, sessions: sessionmaker[Session]) -> Deps:
+    return Deps(
+        sessions,
+        outbox=settings.outbox_policy(),
+        bucket=TokenBucket(settings.slack_messages_per_minute),
+    )

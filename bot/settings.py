@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coaching.db import check_url
+from coaching.outbox import OutboxPolicy
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -22,6 +25,13 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = Field(default="sqlite:///repcoach.db")
+    slack_timeout_seconds: float = Field(default=10, gt=0, le=120)
+    slack_messages_per_minute: float = Field(default=200, gt=0, le=10000)
+    outbox_lease_seconds: float = Field(default=120, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1, le=100)
+    outbox_retry_base_seconds: float = Field(default=2, gt=0)
+    outbox_retry_cap_seconds: float = Field(default=300, gt=0)
+    scheduler_misfire_grace_seconds: int = Field(default=300, gt=0)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -53,6 +63,14 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         return check_url(value)
+
+    def outbox_policy(self) -> OutboxPolicy:
+        return OutboxPolicy(
+            lease=timedelta(seconds=self.outbox_lease_seconds),
+            max_attempts=self.outbox_max_attempts,
+            retry_base=timedelta(seconds=self.outbox_retry_base_seconds),
+            retry_cap=timedelta(seconds=self.outbox_retry_cap_seconds),
+        )
 
     def require(self, *names: str) -> None:
         missing = [name.upper() for name in names if not getattr(self, name)]

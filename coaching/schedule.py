@@ -38,6 +38,7 @@ class PlannedNudge:
     choice: NudgeChoice
     language: Language
     local_date: date
+    delivery_key: str | None = None
 
 
 def delivery_key(rep: Rep, day: date) -> str:
@@ -102,7 +103,7 @@ def plan_due_nudges(
     ]
     ids = insert_new(session, Nudge, rows, "delivery_key")
     return [
-        PlannedNudge(ids[delivery_key(rep, day)], rep, choice, lang, day)
+        PlannedNudge(ids[delivery_key(rep, day)], rep, choice, lang, day, delivery_key(rep, day))
         for rep, day, choice, lang in choices
         if delivery_key(rep, day) in ids
     ]

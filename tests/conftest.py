@@ -8,7 +8,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -18,10 +18,12 @@ from sqlalchemy import text
 
 from bot.app import build_app
 from bot.deps import Deps
+from bot.pacing import ChannelPacer, TokenBucket
 from bot.settings import Settings
 from bot.web import create_web_app
 from coaching import db
 from coaching.models import Base
+from coaching.outbox import OutboxPolicy
 from tests.slack_requests import (
     BOT_TOKEN,
     SIGNING_SECRET,
@@ -81,8 +83,7 @@ def slack_session():
 
 @pytest.fixture
 def slack(slack_session) -> SlackStandIn:
-    slack_session.calls.clear()
-    slack_session.users.clear()
+    slack_session.reset()
     for user_id in ("U0ANNA", "U0BRUNO", "U0CARLA"):
         slack_session.add_user(user_id)
     return slack_session
@@ -142,7 +143,9 @@ def bot_session(engine, slack_session, clock_session, database_url):
         slack_api_url=slack_session.api_url,
         database_url=database_url,
     )
-    deps = Deps(db.make_sessions(engine), now=clock_session.now)
+    # No pause between posts to one channel: simulated days pass in milliseconds here.
+    deps = Deps(db.make_sessions(engine), now=clock_session.now, bucket=TokenBucket(60_000, burst=1000),
+                pacer=ChannelPacer(interval=0), outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)))
     bolt_app = build_app(settings, deps)
     server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))
     sock = free_socket()

@@ -1,4 +1,4 @@
-"""A local stand-in for Slack's Web API: answers like Slack, records every call.
+"""A local stand-in for Slack's Web API: answers like Slack, records every call, and can misbehave.
 
 Point SLACK_API_URL at `stand_in.api_url`. Responses to `response_url` are recorded too, at
 `stand_in.response_url(name)`. Run it alone with `python -m tests.slack_stand_in --port 3001`.
@@ -10,6 +10,7 @@ import argparse
 import json
 import threading
 import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -23,6 +24,7 @@ class Call:
     method: str
     args: dict
     headers: dict
+    at: float = field(default_factory=time.monotonic)
 
     def structured(self, name: str):
         """An argument that slack_sdk may send either as JSON or form-encoded JSON text."""
@@ -31,17 +33,37 @@ class Call:
 
 
 @dataclass
+class Faults:
+    """Misbehaviour for chosen methods, by call number: every Nth call to them fails that way."""
+
+    methods: tuple[str, ...] = ("chat.postMessage",)
+    rate_limit_every: int = 0
+    retry_after: int = 1
+    server_error_every: int = 0
+    # Every Nth call is processed (the message is posted) but answered only after `slow_seconds`.
+    slow_every: int = 0
+    slow_seconds: float = 0.0
+    # These recipients answer with this error, as Slack does for deactivated users and the like.
+    permanent_errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class SlackStandIn:
     users: dict[str, dict] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    faults: Faults = field(default_factory=Faults)
     # Run alone, the stand-in knows every user; in tests only those added.
     any_user: bool = False
-    calls: list[Call] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _counts: Counter = field(default_factory=Counter)
+    _history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
     def start(self, port: int = 0) -> SlackStandIn:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8")
@@ -50,9 +72,13 @@ class SlackStandIn:
                 else:
                     args = dict(parse_qsl(raw))
                 method = self.path.removeprefix("/api/").strip("/")
-                answer = stand_in.answer(method, args, dict(self.headers))
+                status, headers, answer, delay = stand_in.respond(method, args, dict(self.headers))
+                if delay:
+                    time.sleep(delay)
                 body = json.dumps(answer).encode()
-                self.send_response(200)
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -62,6 +88,7 @@ class SlackStandIn:
                 pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -69,6 +96,14 @@ class SlackStandIn:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.users.clear()
+            self._counts.clear()
+            self._history.clear()
+            self.faults = Faults()
 
     @property
     def base_url(self) -> str:
@@ -86,9 +121,25 @@ class SlackStandIn:
         self.users[user_id] = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "tz": tz,
                                "tz_offset": 0, "locale": locale, "is_admin": False, "is_owner": False, **extra}
 
-    def answer(self, method: str, args: dict, headers: dict) -> dict:
+    def respond(self, method: str, args: dict, headers: dict) -> tuple[int, dict, dict, float]:
+        """(HTTP status, headers, JSON body, seconds to wait before answering)."""
         with self._lock:
             self.calls.append(Call(method, args, headers))
+            self._counts[method] += 1
+            number = self._counts[method]
+        faults = self.faults
+        if method in faults.methods:
+            if faults.rate_limit_every and number % faults.rate_limit_every == 0:
+                return 429, {"Retry-After": str(faults.retry_after)}, {"ok": False, "error": "ratelimited"}, 0
+            if faults.server_error_every and number % faults.server_error_every == 0:
+                return 500, {}, {"ok": False, "error": "internal_error"}, 0
+            error = faults.permanent_errors.get(args.get("channel", ""))
+            if error:
+                return 200, {}, {"ok": False, "error": error}, 0
+        delay = faults.slow_seconds if method in faults.methods and faults.slow_every and number % faults.slow_every == 0 else 0
+        return 200, {}, self.answer(method, args), delay
+
+    def answer(self, method: str, args: dict) -> dict:
         if method.startswith("response/"):
             return {"ok": True}
         if method == "auth.test":
@@ -100,14 +151,33 @@ class SlackStandIn:
             user = self.users.get(args.get("user", ""))
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.update", "views.publish"):
-            return {"ok": True, "view": {"id": "V0VIEW", **Call(method, args, headers).structured("view")}}
+            return {"ok": True, "view": {"id": "V0VIEW", **Call(method, args, {}).structured("view")}}
         if method == "chat.postMessage":
-            return {"ok": True, "channel": args.get("channel"), "ts": f"{time.time():.6f}", "message": args}
+            channel = dm_channel(args["channel"])
+            message = {"type": "message", "ts": f"{time.time():.6f}", "text": args.get("text", ""), "user": BOT_USER_ID}
+            if args.get("metadata"):
+                message["metadata"] = Call(method, args, {}).structured("metadata")
+            with self._lock:
+                self._history[channel].append(message)
+            return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        if method == "conversations.open":
+            return {"ok": True, "channel": {"id": dm_channel(args["users"])}}
+        if method == "conversations.history":
+            with self._lock:
+                messages = list(reversed(self._history.get(args["channel"], [])))
+            if str(args.get("include_all_metadata")).lower() not in ("true", "1"):
+                messages = [{k: v for k, v in message.items() if k != "metadata"} for message in messages]
+            return {"ok": True, "messages": messages[: int(args.get("limit", 100))], "has_more": False}
         return {"ok": True}
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
+
+    def delivered(self) -> Counter:
+        """How many messages each conversation really received, including answers that came too late."""
+        with self._lock:
+            return Counter({channel: len(messages) for channel, messages in self._history.items()})
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         deadline = time.monotonic() + timeout
@@ -117,6 +187,11 @@ class SlackStandIn:
                 return calls
             time.sleep(0.01)
         raise AssertionError(f"expected {count} call(s) to {method}, got {len(self.calls_to(method))}")
+
+
+def dm_channel(recipient: str) -> str:
+    """Slack answers a DM sent to a user id with the id of the direct-message conversation."""
+    return "D" + recipient[1:] if recipient.startswith("U") else recipient
 
 
 def main() -> None:

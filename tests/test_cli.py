@@ -181,7 +181,10 @@ def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, databa
     again = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:45:00+01:00", database_url=database_url, **environment)
 
     assert (early.stdout, due.stdout, again.stdout) == (
-        "nudges: 0 sent, 0 failed\n", "nudges: 2 sent, 0 failed\n", "nudges: 0 sent, 0 failed\n")
+        "nudges: 0 planned; outbox: 0 sent, 0 failed\n",
+        "nudges: 2 planned; outbox: 2 sent, 0 failed\n",
+        "nudges: 0 planned; outbox: 0 sent, 0 failed\n",
+    )
     assert sorted(call.args["channel"] for call in slack.calls_to("chat.postMessage")) == ["U0ANNA", "U0BRUNO"]
 
 

@@ -110,7 +110,7 @@ def test_running_the_job_again_at_the_same_instant_sends_nothing_more(bot, sessi
     add_rep(sessions, "U0ANNA")
     first = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
     again = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME + timedelta(minutes=20))
-    assert (first.sent, again.sent) == (1, 0)
+    assert (first.delivery.sent, again.delivery.sent) == (1, 0)
     assert len(slack.calls_to("chat.postMessage")) == 1 and len(nudges(sessions, "U0ANNA")) == 1
 
 

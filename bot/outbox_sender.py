@@ -1,0 +1,152 @@
+"""Drains the outbox into Slack: paced, retried with backoff, and never posting a message twice."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.error import URLError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import metrics
+from bot.deps import Deps
+from coaching import outbox
+from coaching.models import OutboxMessage
+
+logger = logging.getLogger("repcoach.delivery")
+
+# Slack will answer these the same way however often we ask.
+PERMANENT_ERRORS = {
+    "user_not_found", "channel_not_found", "account_inactive", "not_in_channel", "is_archived", "user_disabled",
+    "cannot_dm_bot", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "not_authed", "token_revoked",
+    "restricted_action", "invalid_metadata_format",
+}
+METADATA_EVENT = "repcoach_delivery"
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+@dataclass
+class OutboxSender:
+    deps: Deps
+    client: WebClient
+    worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
+    rng: random.Random = field(default_factory=random.Random)
+
+    def drain(self, wait_for_retries: timedelta = timedelta(0)) -> DrainReport:
+        """Sends everything due; waits up to `wait_for_retries` for rows scheduled to be tried again."""
+        report = DrainReport()
+        deadline = self.deps.now() + wait_for_retries
+        while True:
+            with self.deps.sessions.begin() as session:
+                batch = outbox.claim(session, self.worker, self.deps.now(), self.deps.outbox)
+            for message in batch:
+                self.deliver(message, report)
+            if batch:
+                continue
+            with self.deps.sessions() as session:
+                due = outbox.next_due(session)
+            if due is None or due > deadline:
+                return report
+            time.sleep(max(0.0, (due - self.deps.now()).total_seconds()) + 0.01)
+
+    def deliver(self, message: OutboxMessage, report: DrainReport) -> None:
+        if message.uncertain:
+            try:
+                found = self.find_delivered(message)
+            except (SlackApiError, URLError, OSError) as error:
+                self._retry(message, f"history check: {error}", uncertain=True, report=report)
+                return
+            if found:
+                self._sent(message, *found, report, outcome="found_after_interruption")
+                return
+        try:
+            self.deps.bucket.take()
+            self.deps.pacer.wait(message.recipient)
+            response = self.client.chat_postMessage(
+                channel=message.recipient,
+                text=message.payload["text"],
+                blocks=message.payload.get("blocks"),
+                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.idempotency_key}},
+            )
+        except SlackApiError as error:
+            self._refused(message, error, report)
+            return
+        except (URLError, OSError) as error:
+            # The request may have reached Slack: check the conversation before posting again.
+            self._retry(message, f"connection: {error}", uncertain=True, report=report)
+            return
+        self._sent(message, response.get("channel"), response.get("ts"), report, outcome="sent")
+
+    def find_delivered(self, message: OutboxMessage) -> tuple[str, str] | None:
+        """Looks for the message's idempotency key in the metadata of the conversation's recent messages."""
+        with self.deps.sessions() as session:
+            channel = outbox.last_channel(session, message.recipient)
+        if channel is None:
+            channel = self.client.conversations_open(users=message.recipient)["channel"]["id"]
+        oldest = outbox.utc(message.created_at) - timedelta(minutes=1)
+        history = self.client.conversations_history(
+            channel=channel, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True, limit=200
+        )
+        for posted in history.get("messages", []):
+            metadata = posted.get("metadata") or {}
+            if metadata.get("event_type") == METADATA_EVENT and \
+                    metadata.get("event_payload", {}).get("key") == message.idempotency_key:
+                return channel, posted["ts"]
+        return None
+
+    def _refused(self, message: OutboxMessage, error: SlackApiError, report: DrainReport) -> None:
+        code = error.response.get("error") or f"http_{error.response.status_code}"
+        if code in PERMANENT_ERRORS:
+            with self.deps.sessions.begin() as session:
+                outbox.mark_failed(session, message.id, code, self.deps.now())
+            self._failed(message, code, report)
+        elif error.response.status_code == 429:
+            # Still limited after the client's own waits: come back when Slack says.
+            wait = timedelta(seconds=int(error.response.headers.get("Retry-After", 1)))
+            self._retry(message, code, uncertain=False, report=report, delay=wait)
+        else:
+            # A 5xx or an unknown error may have been processed anyway.
+            self._retry(message, code, uncertain=error.response.status_code >= 500, report=report)
+
+    def _retry(self, message: OutboxMessage, reason: str, uncertain: bool, report: DrainReport,
+               delay: timedelta | None = None) -> None:
+        delay = delay if delay is not None else self.deps.outbox.backoff(message.attempts, self.rng)
+        with self.deps.sessions.begin() as session:
+            again = outbox.mark_retry(session, message.id, reason, delay, uncertain, self.deps.now(), self.deps.outbox)
+        if again:
+            report.retried += 1
+            metrics.RETRIED.labels(reason.split(":")[0]).inc()
+            self._log(message, "retry", reason)
+        else:
+            self._failed(message, reason, report)
+
+    def _sent(self, message: OutboxMessage, channel: str | None, ts: str | None, report: DrainReport, outcome: str) -> None:
+        with self.deps.sessions.begin() as session:
+            outbox.mark_sent(session, message.id, channel, ts, self.deps.now())
+        report.sent += 1
+        metrics.SENT.labels(message.kind).inc()
+        self._log(message, outcome)
+
+    def _failed(self, message: OutboxMessage, reason: str, report: DrainReport) -> None:
+        report.failed += 1
+        metrics.FAILED.labels(message.kind).inc()
+        self._log(message, "failed", reason)
+
+    def _log(self, message: OutboxMessage, outcome: str, error: str | None = None) -> None:
+        logger.info(json.dumps({
+            "event": "send", "kind": message.kind, "recipient": message.recipient, "key": message.idempotency_key,
+            "attempts": message.attempts, "outcome": outcome, **({"error": error} if error else {}),
+        }))

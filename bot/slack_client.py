@@ -1,0 +1,45 @@
+"""The Web API client: pointed at SLACK_API_URL, with slack_sdk's retry handlers where a retry is safe."""
+
+from __future__ import annotations
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+# Reads can be repeated freely. A post that failed with a 5xx or a dropped connection may still have
+# been delivered, so the outbox, not the client, decides whether to post it again.
+SAFE_TO_REPEAT = ("users.info", "conversations.history", "conversations.open", "auth.test")
+
+
+def _is_read(request: HttpRequest) -> bool:
+    return request.url.rstrip("/").rsplit("/", 1)[-1] in SAFE_TO_REPEAT
+
+
+class ReadServerErrorRetryHandler(ServerErrorRetryHandler):
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+class ReadConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
+    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
+                   error: Exception | None = None) -> bool:
+        return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+def make_client(token: str, base_url: str, timeout: float) -> WebClient:
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        # A 429 was not acted on, so waiting out Retry-After and repeating is safe for every method.
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ReadServerErrorRetryHandler(max_retry_count=2),
+            ReadConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
