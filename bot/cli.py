@@ -16,11 +16,13 @@ from sqlalchemy.exc import OperationalError
 from bot.content_check import template_faults
 from bot.deps import deps_from_settings
 from bot.jobs import run_nudges
+from bot.outbox_sender import OutboxSender
 from bot.scheduler import start_scheduler
 from bot.slack_client import make_client
 from bot.settings import Settings, SettingsError, load_settings
-from coaching import db
+from coaching import db, outbox
 from coaching.feedback import practice_stats
+from coaching.models import OutboxMessage
 from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
 from coaching.scorecard import default_definition
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
@@ -81,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("job", choices=["nudges"])
     run.add_argument("--at", type=iso_datetime, help="as if the clock read this ISO date-time (default: now)")
     run.set_defaults(run=run_job)
+
+    box = commands.add_parser("outbox", help="scheduled messages still pending, or failed, and why")
+    box.add_argument("--status", choices=["pending", "sending", "sent", "failed"], help="only these (default: all not sent)")
+    box.set_defaults(run=run_outbox_list)
+    box_actions = box.add_subparsers(metavar="ACTION")
+    retry = box_actions.add_parser("retry", help="send a failed message again")
+    retry.add_argument("id", type=int)
+    retry.set_defaults(run=run_outbox_retry)
 
     content = commands.add_parser("content", help="the practice library").add_subparsers(required=True, metavar="ACTION")
     check = content.add_parser("check", help="validate every practice and template")
@@ -202,6 +212,41 @@ def run_job(settings: Settings, args: argparse.Namespace) -> None:
     print(f"nudges: {report.planned} planned; outbox: {delivery.sent} sent, {delivery.failed} failed")
     if delivery.failed:
         raise CommandError(f"{delivery.failed} messages could not be sent; `repcoach outbox --status failed` says why")
+
+
+def run_outbox_list(settings: Settings, args: argparse.Namespace) -> None:
+    engine = connect(settings)
+    require_schema(engine)
+    with db.make_sessions(engine)() as session:
+        messages = outbox.listing(session, args.status)
+    if not messages:
+        print(f"no {args.status or 'unsent'} messages")
+        return
+    print(f"{'id':>6}  {'status':<8} {'kind':<12} {'recipient':<12} {'attempts':>8}  {'next attempt (UTC)':<19}  reason")
+    for message in messages:
+        when = outbox.utc(message.next_attempt_at).strftime("%Y-%m-%d %H:%M:%S")
+        print(f"{message.id:>6}  {message.status:<8} {message.kind:<12} {message.recipient:<12} "
+              f"{message.attempts:>8}  {when:<19}  {message.last_error or ''}")
+
+
+def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
+    settings.require("slack_bot_token")
+    engine = connect(settings)
+    require_schema(engine)
+    deps = deps_from_settings(settings, db.make_sessions(engine))
+    try:
+        with deps.sessions.begin() as session:
+            outbox.retry_now(session, args.id, deps.now())
+    except outbox.OutboxError as error:
+        raise CommandError(str(error)) from None
+    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
+    report = OutboxSender(deps, client).send_one(args.id)
+    if report.sent:
+        print(f"outbox message {args.id} sent")
+        return
+    with deps.sessions() as session:
+        message = session.get(OutboxMessage, args.id)
+    raise CommandError(f"outbox message {args.id} is {message.status} again: {message.last_error}")
 
 
 def run_content_check(settings: Settings, args: argparse.Namespace) -> None:

@@ -62,6 +62,14 @@ class OutboxSender:
                 return report
             time.sleep(max(0.0, (due - self.deps.now()).total_seconds()) + 0.01)
 
+    def send_one(self, message_id: int) -> DrainReport:
+        report = DrainReport()
+        with self.deps.sessions.begin() as session:
+            claimed = outbox.claim(session, self.worker, self.deps.now(), self.deps.outbox, message_id)
+        for message in claimed:
+            self.deliver(message, report)
+        return report
+
     def deliver(self, message: OutboxMessage, report: DrainReport) -> None:
         if message.uncertain:
             try:

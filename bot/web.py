@@ -1,24 +1,34 @@
-"""The HTTP face of the app: Slack's requests at POST /slack/events and a health check at GET /healthz."""
+"""The HTTP face of the app: Slack's requests at POST /slack/events, GET /healthz and GET /metrics."""
 
 from __future__ import annotations
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot import metrics
+from coaching import outbox
+
 
 def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
     async def slack_events(request: Request) -> Response:
-        bolt_request = to_bolt_request(request, await request.body())
-        # Bolt's dispatch blocks until the listener acks; keep it off the event loop.
-        bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
-        return to_starlette_response(bolt_response)
+        with metrics.HANDLER_LATENCY.time():
+            bolt_request = to_bolt_request(request, await request.body())
+            # Bolt's dispatch blocks until the listener acks; keep it off the event loop.
+            bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+            return to_starlette_response(bolt_response)
+
+    async def prometheus(_request: Request) -> Response:
+        metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
@@ -31,8 +41,14 @@ def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", prometheus, methods=["GET"]),
         ]
     )
+
+
+def _queue_depth(engine: Engine) -> int:
+    with Session(engine) as session:
+        return outbox.depth(session)
 
 
 def _ping(engine: Engine) -> None:

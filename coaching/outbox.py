@@ -49,8 +49,10 @@ def enqueue(session: Session, messages: list[dict], now: datetime) -> dict[str, 
     return insert_new(session, OutboxMessage, rows, "idempotency_key")
 
 
-def claim(session: Session, worker: str, now: datetime, policy: OutboxPolicy) -> list[OutboxMessage]:
-    """Takes due rows for this worker; SKIP LOCKED lets another replica take different rows at once."""
+def claim(
+    session: Session, worker: str, now: datetime, policy: OutboxPolicy, message_id: int | None = None
+) -> list[OutboxMessage]:
+    """Takes due rows (or just `message_id`) for this worker; SKIP LOCKED lets another replica take others at once."""
     query = (
         select(OutboxMessage)
         .where(
@@ -63,6 +65,8 @@ def claim(session: Session, worker: str, now: datetime, policy: OutboxPolicy) ->
         .limit(policy.batch)
         .with_for_update(skip_locked=True)
     )
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
     claimed = list(session.scalars(query))
     for message in claimed:
         if message.status == SENDING:  # its sender died mid-send

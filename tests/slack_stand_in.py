@@ -25,6 +25,7 @@ class Call:
     args: dict
     headers: dict
     at: float = field(default_factory=time.monotonic)
+    status: int = 200
 
     def structured(self, name: str):
         """An argument that slack_sdk may send either as JSON or form-encoded JSON text."""
@@ -123,10 +124,17 @@ class SlackStandIn:
 
     def respond(self, method: str, args: dict, headers: dict) -> tuple[int, dict, dict, float]:
         """(HTTP status, headers, JSON body, seconds to wait before answering)."""
+        call = Call(method, args, headers)
         with self._lock:
-            self.calls.append(Call(method, args, headers))
+            self.calls.append(call)
             self._counts[method] += 1
             number = self._counts[method]
+        call.status, answer_headers, body, delay = self._misbehave(method, args, number) or (200, {}, None, 0)
+        if body is None:
+            body = self.answer(method, args)
+        return call.status, answer_headers, body, delay
+
+    def _misbehave(self, method: str, args: dict, number: int) -> tuple[int, dict, dict | None, float] | None:
         faults = self.faults
         if method in faults.methods:
             if faults.rate_limit_every and number % faults.rate_limit_every == 0:
@@ -136,8 +144,9 @@ class SlackStandIn:
             error = faults.permanent_errors.get(args.get("channel", ""))
             if error:
                 return 200, {}, {"ok": False, "error": error}, 0
-        delay = faults.slow_seconds if method in faults.methods and faults.slow_every and number % faults.slow_every == 0 else 0
-        return 200, {}, self.answer(method, args), delay
+            if faults.slow_every and number % faults.slow_every == 0:
+                return 200, {}, None, faults.slow_seconds
+        return None
 
     def answer(self, method: str, args: dict) -> dict:
         if method.startswith("response/"):
