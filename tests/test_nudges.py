@@ -201,3 +201,18 @@ def test_the_log_today_button_on_the_welcome_nudge_opens_the_form(bot, sessions,
     bot.click(ActionId.OPEN_LOG_FORM, NudgeButton(nudge_id=nudge.id).model_dump_json())
     [call] = slack.wait_for("views.open")
     assert call.args["trigger_id"] == "1337.44.trigger"
+
+
+def test_a_nudge_time_skipped_or_repeated_by_daylight_saving_sends_once(bot, sessions, slack):
+    with sessions.begin() as session:
+        rep = get_or_create_rep(session, TEAM_ID, "U0ANNA")
+        rep.nudge_time, rep.work_days = "02:30", "mon,tue,wed,thu,fri,sat,sun"
+
+    # 25 Oct 2026 in Rome: 02:00–03:00 happens twice. 28 Mar 2027: clocks jump from 02:00 to 03:00.
+    autumn = sweep(bot, datetime(2026, 10, 24, 23, 0, tzinfo=UTC), datetime(2026, 10, 25, 4, 0, tzinfo=UTC),
+                   timedelta(minutes=15))
+    spring = sweep(bot, datetime(2027, 3, 27, 23, 0, tzinfo=UTC), datetime(2027, 3, 28, 4, 0, tzinfo=UTC),
+                   timedelta(minutes=15))
+
+    assert [at for at, _, _ in autumn] == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]  # 02:30 summer time, once
+    assert [at for at, _, _ in spring] == [datetime(2027, 3, 28, 1, 0, tzinfo=UTC)]  # 03:00, the first minute after the jump
