@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.content_check import template_faults
 from bot.deps import deps_from_settings
-from bot.jobs import run_nudges
+from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import start_scheduler
 from bot.slack_client import make_client
@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(required=True, metavar="ACTION")
     run = jobs.add_parser("run", help="run a job once")
-    run.add_argument("job", choices=["nudges"])
+    run.add_argument("job", choices=list(JOBS))
     run.add_argument("--at", type=iso_datetime, help="as if the clock read this ISO date-time (default: now)")
     run.set_defaults(run=run_job)
 
@@ -207,9 +207,10 @@ def run_job(settings: Settings, args: argparse.Namespace) -> None:
     require_schema(engine)
     deps = deps_from_settings(settings, db.make_sessions(engine))
     client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
-    report = run_nudges(deps, client, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
+    job = JOBS[args.job]
+    report = job(deps, client, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
     delivery = report.delivery
-    print(f"nudges: {report.planned} planned; outbox: {delivery.sent} sent, {delivery.failed} failed")
+    print(f"{args.job}: {report.planned} planned; outbox: {delivery.sent} sent, {delivery.failed} failed")
     if delivery.failed:
         raise CommandError(f"{delivery.failed} messages could not be sent; `repcoach outbox --status failed` says why")
 

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.nudge_messages import nudge_message
 from bot.outbox_sender import DrainReport, OutboxSender
 from bot.profiles import refresh_profiles
+from bot.team_messages import recognition_message, summary_message
 from coaching import outbox
-from coaching.models import Rep
-from coaching.schedule import plan_due_nudges
+from coaching.models import OutboxMessage, Rep, Team
+from coaching.recognition import weekly_recognition
+from coaching.reps import DEFAULT_TZ
+from coaching.schedule import due_local_date, plan_due_nudges
+from coaching.summary import build_team_summary, week_of
+from coaching.teams import reps_of
+
+MONDAY, FRIDAY = 0, 4
+SUMMARY_TIME = time(8, 0)
+RECOGNITION_TIME = time(16, 0)
 
 
 @dataclass(frozen=True)
@@ -36,3 +46,64 @@ def run_nudges(deps: Deps, client: WebClient, at: datetime, wait_for_retries: ti
             for nudge in planned
         ], deps.now())
     return JobReport(len(planned), OutboxSender(deps, client).drain(wait_for_retries))
+
+
+def run_weekly_summaries(
+    deps: Deps, client: WebClient, at: datetime, wait_for_retries: timedelta = timedelta(0)
+) -> JobReport:
+    """Each lead, on Monday at 08:00 their time, gets their team's summary of the week before."""
+    at = at.astimezone(UTC)
+    planned = 0
+    with deps.sessions.begin() as session:
+        for team in session.scalars(select(Team).order_by(Team.id)):
+            leads = reps_of(session, team, leads=True)
+            refresh_profiles(session, client, leads, deps.now())
+            for lead in leads:
+                monday = due_local_date(lead.tz, at, {MONDAY}, SUMMARY_TIME)
+                if monday is None:
+                    continue
+                week = week_of(monday - timedelta(days=7))
+                planned += queue_summary(session, deps, team, lead, week, f"summary:{team.id}:{lead.id}:{week.start}")
+    return JobReport(planned, OutboxSender(deps, client).drain(wait_for_retries))
+
+
+def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key: str) -> int:
+    if _queued(session, key):
+        return 0
+    summary = build_team_summary(session, team, week, deps.definition, deps.library)
+    message = summary_message(summary, deps.definition)
+    return len(outbox.enqueue(session, [
+        {"workspace_id": team.workspace_id, "kind": "summary", "recipient": lead.user_id, "idempotency_key": key,
+         "payload": message}
+    ], deps.now()))
+
+
+def run_recognition(deps: Deps, client: WebClient, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
+    """Each team channel, on Friday at 16:00 the team's time (its first lead's), gets the week's wins."""
+    at = at.astimezone(UTC)
+    planned = 0
+    with deps.sessions.begin() as session:
+        for team in session.scalars(select(Team).where(Team.channel_id.is_not(None)).order_by(Team.id)):
+            leads = reps_of(session, team, leads=True)
+            friday = due_local_date(leads[0].tz if leads else DEFAULT_TZ, at, {FRIDAY}, RECOGNITION_TIME)
+            if friday is None:
+                continue
+            week = week_of(friday)
+            key = f"recognition:{team.id}:{week.start}"
+            if _queued(session, key):
+                continue
+            recognition = weekly_recognition(session, team, week, deps.definition)
+            if recognition is None:
+                continue
+            planned += len(outbox.enqueue(session, [
+                {"workspace_id": team.workspace_id, "kind": "recognition", "recipient": team.channel_id,
+                 "idempotency_key": key, "payload": recognition_message(recognition, deps.definition)}
+            ], deps.now()))
+    return JobReport(planned, OutboxSender(deps, client).drain(wait_for_retries))
+
+
+JOBS = {"nudges": run_nudges, "weekly-summary": run_weekly_summaries, "recognition": run_recognition}
+
+
+def _queued(session: Session, key: str) -> bool:
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None

@@ -92,18 +92,39 @@ def coach_help() -> Message:
     return {"text": text, "blocks": [section(text)]}
 
 
-def scorecard_message(scorecard: Scorecard, title: str) -> Message:
+def scorecard_message(scorecard: Scorecard, title: str, own: bool = True) -> Message:
     period = scorecard.period
-    span = f"{day_label(period.start)} – {day_label(period.end)}"
     if not scorecard.days_logged:
-        text = render("scorecard_empty.md.j2", period=period, span=span)
+        text = render("scorecard_empty.md.j2", period=period, span=span_label(period), own=own, title=title)
         return {"text": text, "blocks": [section(text)]}
-    blocks = [header(f"{title} · this {period.name}"), context(f"{span} · {scorecard.days_logged} logged days")]
+    blocks, summary = scorecard_blocks(scorecard, f"{title} · this {period.name}")
+    return {"text": f"{title} this {period.name}: {summary}", "blocks": blocks}
+
+
+def scorecard_blocks(scorecard: Scorecard, heading: str) -> tuple[list[dict], str]:
+    """The scorecard's blocks under `heading`, and its one-line overall summary."""
+    blocks = [header(heading), context(f"{span_label(scorecard.period)} · {scorecard.days_logged} logged days")]
     for perspective in PERSPECTIVES:
         blocks.append(section(render("scorecard_perspective.md.j2", name=perspective, lines=scorecard.perspective(perspective))))
     labels = {line.definition.key: line.definition.label for line in scorecard.lines}
     below = [labels[key] for key in scorecard.score.customer_below_target]
     summary = render("scorecard_overall.md.j2", scorecard=scorecard, below=below)
-    blocks.append({"type": "divider"})
-    blocks.append(section(summary))
-    return {"text": f"{title} this {period.name}: {summary}", "blocks": blocks}
+    blocks += [{"type": "divider"}, section(summary)]
+    return blocks, summary
+
+
+def span_label(period) -> str:
+    return f"{day_label(period.start)} – {day_label(period.end)}"
+
+
+def sections(lines: list[str]) -> list[dict]:
+    """As few sections as hold the lines, each within Slack's limit."""
+    blocks, chunk = [], ""
+    for line in lines:
+        if chunk and len(chunk) + len(line) + 1 > SECTION_LIMIT:
+            blocks.append(section(chunk))
+            chunk = ""
+        chunk = f"{chunk}\n{line}" if chunk else line
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks

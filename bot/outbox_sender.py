@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import random
@@ -97,6 +98,23 @@ class OutboxSender:
             self._retry(message, f"connection: {error}", uncertain=True, report=report)
             return
         self._sent(message, response.get("channel"), response.get("ts"), report, outcome="sent")
+        self.attach_files(message, response.get("channel"))
+
+    def attach_files(self, message: OutboxMessage, channel: str) -> None:
+        """Uploads the message's files (a chart) into the same conversation. The message reads well
+        without them, so a failed upload is logged and not retried; nor is it made again when a
+        message was only found after an interruption."""
+        files = message.payload.get("files") or []
+        if not files:
+            return
+        try:
+            self.client.files_upload_v2(
+                channel=channel,
+                file_uploads=[{"content": base64.b64decode(f["content_b64"]), "filename": f["filename"], "title": f["title"]}
+                              for f in files],
+            )
+        except (SlackApiError, URLError, OSError) as error:
+            self._log(message, "file_upload_failed", str(error))
 
     def find_delivered(self, message: OutboxMessage) -> tuple[str, str] | None:
         """Looks for the message's idempotency key in the metadata of the conversation's recent messages."""

@@ -33,4 +33,5 @@ def refresh_profiles(session: Session, client: WebClient, reps: list[Rep], now: 
             logger.warning("users.info failed for %s: %s", rep.user_id, error.response.get("error"))
             update_profile(rep, rep.tz, rep.locale, now)
             continue
-        update_profile(rep, user.get("tz"), user.get("locale"), now)
+        slack_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+        update_profile(rep, user.get("tz"), user.get("locale"), now, slack_admin)

@@ -1,6 +1,7 @@
 """APScheduler runs the jobs inside `repcoach serve`.
 
-A nudge sweep every minute sends whatever has come due in every rep's own timezone, and the outbox
+A sweep every minute queues whatever has come due in each person's own timezone (nudges, leads'
+weekly summaries on Monday 08:00, recognition posts on Friday 16:00), and the outbox
 is drained every few seconds so retries go out when their backoff ends. A sweep that could not run
 on time (the process was busy or suspended) is still run within the misfire grace period, runs
 only once however many were missed (coalesced), and is dropped with a log line after it.
@@ -17,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.jobs import run_nudges
+from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
 
 logger = logging.getLogger(__name__)
@@ -29,10 +30,11 @@ def start_scheduler(deps: Deps, client: WebClient, misfire_grace_seconds: int) -
     scheduler = BackgroundScheduler(timezone="UTC")
     sender = OutboxSender(deps, client)
 
-    def nudge_sweep() -> None:
-        report = run_nudges(deps, client, deps.now())
-        if report.planned:
-            logger.info("nudges: %d planned", report.planned)
+    def sweep() -> None:
+        for name, job in JOBS.items():
+            report = job(deps, client, deps.now())
+            if report.planned:
+                logger.info("%s: %d planned", name, report.planned)
 
     def missed(event: JobExecutionEvent) -> None:
         logger.warning("job %s due at %s was dropped: more than %ss late", event.job_id,
@@ -40,7 +42,7 @@ def start_scheduler(deps: Deps, client: WebClient, misfire_grace_seconds: int) -
 
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": misfire_grace_seconds}
     # The first sweep runs at start, catching up whoever came due while the process was down.
-    scheduler.add_job(nudge_sweep, IntervalTrigger(minutes=1), id="nudges", next_run_time=datetime.now(UTC), **common)
+    scheduler.add_job(sweep, IntervalTrigger(minutes=1), id="sweep", next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(sender.drain, IntervalTrigger(seconds=OUTBOX_DRAIN_SECONDS), id="outbox", **common)
     scheduler.add_listener(missed, EVENT_JOB_MISSED)
     scheduler.start()

@@ -29,6 +29,14 @@ class Rep(Base):
     work_days: Mapped[str | None] = mapped_column(String(27))
     language: Mapped[str | None] = mapped_column(String(2))
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # Slack workspace admins and owners (from users.info), and people an admin named.
+    slack_admin: Mapped[bool] = mapped_column(default=False)
+    named_admin: Mapped[bool] = mapped_column(default=False)
+    recognition_opt_out: Mapped[bool] = mapped_column(default=False)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.slack_admin or self.named_admin
 
 
 class DayLog(Base):
@@ -136,3 +144,26 @@ class OutboxMessage(Base):
     ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamTarget(Base):
+    """A team's own target for one metric, overriding the default scorecard."""
+
+    __tablename__ = "team_targets"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    target: Mapped[float] = mapped_column(Float)
+
+
+class Kudos(Base):
+    __tablename__ = "kudos"
+    __table_args__ = (Index("ix_kudos_giver_day", "giver_id", "given_on"), Index("ix_kudos_team_day", "team_id", "given_on"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    giver_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    receiver_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(300))
+    given_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -39,10 +39,12 @@ def profile_is_stale(rep: Rep, now: datetime) -> bool:
     return now - fetched > PROFILE_MAX_AGE
 
 
-def update_profile(rep: Rep, tz: str | None, locale: str | None, now: datetime) -> None:
+def update_profile(rep: Rep, tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None = None) -> None:
     rep.tz = tz if tz and _known_zone(tz) else DEFAULT_TZ
     rep.locale = locale
     rep.profile_fetched_at = now
+    if slack_admin is not None:
+        rep.slack_admin = slack_admin
 
 
 def local_today(rep: Rep, now: datetime) -> date:

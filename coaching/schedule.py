@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
@@ -24,6 +25,7 @@ from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
 from coaching.preferences import is_paused, language, nudge_time, work_days
 from coaching.reps import DEFAULT_TZ
 from coaching.scorecard import Figures, ScorecardDefinition, figures_by_rep
+from coaching.teams import targets_by_team
 
 # How long after their nudge time a rep can still get that day's nudge, if the job was not running.
 SEND_WINDOW = timedelta(hours=3)
@@ -49,14 +51,22 @@ def local_now(rep: Rep, at: datetime) -> datetime:
     return at.astimezone(ZoneInfo(rep.tz or DEFAULT_TZ))
 
 
+def due_local_date(tz: str | None, at: datetime, weekdays: Collection[int], starts_at: time) -> date | None:
+    """The local date in `tz` if `at` falls within SEND_WINDOW after `starts_at` on one of `weekdays`."""
+    wall_clock = at.astimezone(ZoneInfo(tz or DEFAULT_TZ)).replace(tzinfo=None)
+    today = wall_clock.date()
+    if today.weekday() not in weekdays:
+        return None
+    starts = datetime.combine(today, starts_at)
+    return today if starts <= wall_clock < starts + SEND_WINDOW else None
+
+
 def due_date(rep: Rep, at: datetime, days_off: set[date]) -> date | None:
     """The rep's local date if their nudge is due at `at`, else None."""
-    wall_clock = local_now(rep, at).replace(tzinfo=None)
-    today = wall_clock.date()
-    if today.weekday() not in work_days(rep) or is_paused(rep, today) or today in days_off:
+    today = due_local_date(rep.tz, at, work_days(rep), nudge_time(rep))
+    if today is None or is_paused(rep, today) or today in days_off:
         return None
-    starts = datetime.combine(today, nudge_time(rep))
-    return today if starts <= wall_clock < starts + SEND_WINDOW else None
+    return today
 
 
 def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[date]]:
@@ -132,14 +142,14 @@ def _choose(
     histories = _histories(session, due)
     votes = team_votes(session)
     team_of = _team_of(session, [rep.id for rep, _ in due])
-    targets = {metric.key: metric.target for metric in definition.metrics}
+    targets = targets_by_team(session, set(team_of.values()), definition)
     choices = []
     for rep, day in due:
         # Seeded per rep and day: the same inputs always give the same nudge, so tests can assert it.
         rng = random.Random(f"{seed}:{rep.workspace_id}:{rep.user_id}:{day.isoformat()}")
         rep_figures = figures.get((rep.id, day), Figures(0, {}))
         choice = choose_nudge(
-            rep_figures.days, rep_figures.values, library, definition, targets,
+            rep_figures.days, rep_figures.values, library, definition, targets[team_of.get(rep.id)],
             histories.get(rep.id, History()), votes.get(team_of.get(rep.id), {}), rng,
         )
         choices.append((rep, day, choice, language(rep)))

@@ -1,96 +1,98 @@
-"""`/coach`: help, a tip on demand, and the rep's coaching settings (time, days, language, pause, time off)."""
+"""`/coach`: help, a tip on demand, the rep's coaching settings, and (in team_commands) teams, kudos, summaries."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.listeners import team_commands
+from bot.listeners.coach_request import CoachRequest, Handler
+from bot.mentions import MentionError
 from bot.messages import Message, coach_help, day_label, problem, simple
 from bot.nudge_messages import nudge_message
 from bot.profiles import rep_with_profile
 from coaching import preferences
-from coaching.models import Rep
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
 from coaching.reps import local_today
 from coaching.schedule import plan_tip
-from coaching.teams import teams_led_by
+from coaching.teams import TeamError, teams_led_by
 
-Handler = Callable[[Session, Rep, date, list[str]], Message]
+REFUSED = (PreferenceError, TeamError, MentionError)
 
 
 def register(app: App, deps: Deps) -> None:
-    def tip(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-        planned = plan_tip(session, rep, deps.now(), deps.library, deps.definition, deps.seed)
-        return nudge_message(planned.nudge_id, planned.choice, planned.language)
-
     handlers: dict[str, Handler] = {
-        "tip": tip,
-        "pause": pause,
-        "resume": resume,
-        "time": set_time,
-        "days": set_days,
-        "lang": set_language,
-        "away": away,
-        "holidays": holidays,
-        "settings": show_settings,
+        "tip": tip, "pause": pause, "resume": resume, "time": set_time, "days": set_days, "lang": set_language,
+        "away": away, "holidays": holidays, "settings": show_settings, **team_commands.HANDLERS,
     }
 
     @app.command("/coach")
     def coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        words = command.get("text", "").split()
-        if not words or words[0].lower() == "help":
+        text = command.get("text", "").strip()
+        subcommand, _, rest = text.partition(" ")
+        if subcommand.lower() in ("", "help"):
             ack(response_type="ephemeral", **coach_help())
             return
-        handler = handlers.get(words[0].lower())
+        handler = handlers.get(subcommand.lower())
         if handler is None:
-            shown = " ".join(words)[:40]
+            shown = text if len(text) <= 40 else text[:40] + "…"
             ack(response_type="ephemeral", **problem(f"I don't know `/coach {shown}`. `/coach help` lists what I understand.", nothing_saved=False))
             return
         try:
             with deps.sessions.begin() as session:
                 now = deps.now()
                 rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
-                answer = handler(session, rep, local_today(rep, now), words[1:])
-        except PreferenceError as error:
+                request = CoachRequest(session, rep, local_today(rep, now), rest.split(), rest.strip(), deps, client)
+                answer = handler(request)
+        except REFUSED as error:
             ack(response_type="ephemeral", **problem(str(error)))
             return
         ack(response_type="ephemeral", **answer)
+        for work in request.after:
+            work()
 
 
-def pause(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    rep.paused_until = preferences.parse_pause(" ".join(words), today)
+def tip(request: CoachRequest) -> Message:
+    deps = request.deps
+    planned = plan_tip(request.session, request.rep, deps.now(), deps.library, deps.definition, deps.seed)
+    return nudge_message(planned.nudge_id, planned.choice, planned.language)
+
+
+def pause(request: CoachRequest) -> Message:
+    rep = request.rep
+    rep.paused_until = preferences.parse_pause(request.text, request.today)
     if rep.paused_until == PAUSED_INDEFINITELY:
         return simple(":pause_button: Tips are paused until you say `/coach resume`.")
     return simple(f":pause_button: Tips are paused through {day_label(rep.paused_until)}.")
 
 
-def resume(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    rep.paused_until = None
+def resume(request: CoachRequest) -> Message:
+    request.rep.paused_until = None
     return simple(":arrow_forward: Tips are back on, from your next working day.")
 
 
-def set_time(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    rep.nudge_time = preferences.parse_time(" ".join(words))
+def set_time(request: CoachRequest) -> Message:
+    rep = request.rep
+    rep.nudge_time = preferences.parse_time(request.text)
     return simple(f":alarm_clock: Your tips now come at {rep.nudge_time} ({rep.tz}).")
 
 
-def set_days(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    rep.work_days = preferences.parse_days(" ".join(words))
+def set_days(request: CoachRequest) -> Message:
+    rep = request.rep
+    rep.work_days = preferences.parse_days(request.text)
     return simple(f":calendar: Your tips now come on {rep.work_days.replace(',', ', ')}.")
 
 
-def set_language(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    rep.language = preferences.parse_language(" ".join(words))
+def set_language(request: CoachRequest) -> Message:
+    rep = request.rep
+    rep.language = preferences.parse_language(request.text)
     return simple({"en": ":speech_balloon: Your tips now come in English.",
                    "it": ":speech_balloon: I tuoi consigli ora arrivano in italiano."}[rep.language])
 
 
-def away(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+def away(request: CoachRequest) -> Message:
+    session, rep, today, words = request.session, request.rep, request.today, request.words
     if not words:
         spans = preferences.upcoming_time_off(session, rep, today)
         if not spans:
@@ -108,14 +110,15 @@ def away(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
     return simple(f":palm_tree: Enjoy! No tips from {day_label(first)} to {day_label(last)}; you won't find a pile waiting when you're back.")
 
 
-def holidays(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
-    teams = teams_led_by(session, rep)
+def holidays(request: CoachRequest) -> Message:
+    session, words = request.session, request.words
+    teams = teams_led_by(session, request.rep)
     if not teams:
         raise PreferenceError("Only team leads can set team holidays; ask your lead.")
     team_ids = [team.id for team in teams]
     names = ", ".join(team.name for team in teams)
     if not words:
-        days = preferences.upcoming_holidays(session, team_ids, today)
+        days = preferences.upcoming_holidays(session, team_ids, request.today)
         listed = ", ".join(day_label(day) for day in days) or "none yet"
         return simple(f"*Holidays ahead for {names}:* {listed}")
     if words[0] != "add":
@@ -125,12 +128,14 @@ def holidays(session: Session, rep: Rep, today: date, words: list[str]) -> Messa
     return simple(f":calendar: No tips for {names} on {', '.join(day_label(day) for day in days)}.")
 
 
-def show_settings(session: Session, rep: Rep, today: date, words: list[str]) -> Message:
+def show_settings(request: CoachRequest) -> Message:
+    rep, today = request.rep, request.today
     paused = "no" if not preferences.is_paused(rep, today) else (
         "until you resume" if rep.paused_until == PAUSED_INDEFINITELY else f"through {day_label(rep.paused_until)}"
     )
     days = ", ".join(preferences.DAY_NAMES[day] for day in preferences.work_days(rep))
+    recognition = "off" if rep.recognition_opt_out else "on"
     return simple(
         f"*Your coaching settings*\n• time: {preferences.nudge_time(rep):%H:%M} ({rep.tz})\n• days: {days}\n"
-        f"• language: {preferences.language(rep)}\n• paused: {paused}"
+        f"• language: {preferences.language(rep)}\n• paused: {paused}\n• named in recognition posts: {recognition}"
     )

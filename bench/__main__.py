@@ -1,0 +1,25 @@
+"""`python -m bench <name> [options]` runs one benchmark; `python -m bench <name> --help` lists its options."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "ack": "slash-command acknowledgement latency, RepCoach against a bare Bolt app",
+    "fanout": "the nudge job: choosing, rendering and sending nudges to thousands of reps",
+    "scorecards": "scorecard queries over a year of logged days",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in BENCHMARKS:
+        print("usage: python -m bench {" + ",".join(BENCHMARKS) + "} [options]", file=sys.stderr)
+        for name, what in BENCHMARKS.items():
+            print(f"  {name:<11} {what}", file=sys.stderr)
+        return 2
+    return importlib.import_module(f"bench.{argv[0]}").main(argv[1:]) or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

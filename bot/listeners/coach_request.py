@@ -1,0 +1,34 @@
+"""What a `/coach` subcommand handler is given, and returns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.deps import Deps
+from bot.messages import Message
+from coaching.models import Rep
+
+
+@dataclass
+class CoachRequest:
+    session: Session
+    rep: Rep
+    today: date
+    words: list[str]
+    # The text after the subcommand, as typed (escaped by Slack).
+    text: str
+    deps: Deps
+    client: WebClient
+    # Work to do after the answer has gone back to Slack (sending a post, say).
+    after: list[Callable[[], None]] = field(default_factory=list)
+
+
+Handler = Callable[[CoachRequest], Message]
+
+
+Handler = Callable[[CoachRequest], Message]

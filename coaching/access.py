@@ -1,0 +1,39 @@
+"""Who may see whose figures. Every listener asks here, so the rules live in one place.
+
+- A rep sees their own figures.
+- A lead sees the figures of the members of the teams they lead, and those teams' scorecards.
+- An admin manages teams, but sees individual figures only of the teams they lead.
+A refusal never says whether the person asked about exists.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from coaching.models import Rep, Team, TeamMember
+
+REFUSAL = "You can see your own figures, and team leads see their own team's. I can't show you that one."
+NOT_ADMIN = "Only workspace admins, and people an admin has named, can manage teams."
+
+
+def led_team_ids(session: Session, viewer: Rep) -> set[int]:
+    query = select(TeamMember.team_id).where(TeamMember.rep_id == viewer.id, TeamMember.is_lead)
+    return set(session.scalars(query))
+
+
+def may_view_rep(session: Session, viewer: Rep, subject: Rep | None) -> bool:
+    if subject is None or subject.workspace_id != viewer.workspace_id:
+        return False
+    if subject.id == viewer.id:
+        return True
+    subject_teams = set(session.scalars(select(TeamMember.team_id).where(TeamMember.rep_id == subject.id)))
+    return bool(subject_teams & led_team_ids(session, viewer))
+
+
+def may_view_team(session: Session, viewer: Rep, team: Team | None) -> bool:
+    return team is not None and team.workspace_id == viewer.workspace_id and team.id in led_team_ids(session, viewer)
+
+
+def may_manage_teams(viewer: Rep) -> bool:
+    return viewer.is_admin
