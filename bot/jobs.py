@@ -85,6 +85,7 @@ def run_recognition(deps: Deps, client: WebClient, at: datetime, wait_for_retrie
     with deps.sessions.begin() as session:
         for team in session.scalars(select(Team).where(Team.channel_id.is_not(None)).order_by(Team.id)):
             leads = reps_of(session, team, leads=True)
+            refresh_profiles(session, client, leads[:1], deps.now())
             friday = due_local_date(leads[0].tz if leads else DEFAULT_TZ, at, {FRIDAY}, RECOGNITION_TIME)
             if friday is None:
                 continue

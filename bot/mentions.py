@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
 _QUOTES = {'"': '"', "“": "”", "'": "'"}
@@ -51,5 +53,6 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def mention(user: str) -> str:
-    return f"<@{user}>"
+def mention(user: str) -> Markup:
+    """Slack markup for a person; templates show it as a mention rather than escaping it."""
+    return Markup(f"<@{user}>")

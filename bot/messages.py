@@ -9,6 +9,7 @@ from datetime import date
 from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 
 from coaching.fields import DATE_ALIASES, FIELDS, MAX_DAYS_BACK
 from coaching.outcomes import RecordedDay
@@ -33,7 +34,8 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
-        finalize=lambda value: escape(value) if isinstance(value, str) else value,
+        # Values are escaped unless they are deliberate Slack markup, like a mention.
+        finalize=lambda value: escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
     environment.filters["day"] = day_label
     return environment

@@ -44,17 +44,26 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
+    # pysqlite starts transactions late and lets a SAVEPOINT commit on its own; SQLAlchemy emits
+    # BEGIN itself instead (see _begin_sqlite), so savepoints and rollbacks behave as on PostgreSQL.
+    dbapi_connection.isolation_level = None
     # WAL lets the scheduler read while a slash command writes; foreign keys are off by default.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _begin_sqlite(connection) -> None:
+    # IMMEDIATE takes the write lock up front: two writers queue (busy_timeout) instead of deadlocking.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -55,6 +55,8 @@ class SlackStandIn:
     faults: Faults = field(default_factory=Faults)
     # Run alone, the stand-in knows every user; in tests only those added.
     any_user: bool = False
+    # File bytes received at upload URLs, by file id.
+    uploads: dict[str, bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _counts: Counter = field(default_factory=Counter)
     _history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
@@ -67,7 +69,15 @@ class SlackStandIn:
 
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length") or 0)
-                raw = self.rfile.read(length).decode("utf-8")
+                data = self.rfile.read(length)
+                if self.path.startswith("/upload/"):
+                    stand_in.uploads[self.path.removeprefix("/upload/")] = data
+                    self.send_response(200)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"OK")
+                    return
+                raw = data.decode("utf-8")
                 if "json" in (self.headers.get("Content-Type") or ""):
                     args = json.loads(raw or "{}")
                 else:
@@ -104,6 +114,7 @@ class SlackStandIn:
             self.users.clear()
             self._counts.clear()
             self._history.clear()
+            self.uploads.clear()
             self.faults = Faults()
 
     @property
@@ -169,6 +180,12 @@ class SlackStandIn:
             with self._lock:
                 self._history[channel].append(message)
             return {"ok": True, "channel": channel, "ts": message["ts"], "message": message}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(self.calls):06d}"
+            return {"ok": True, "file_id": file_id, "upload_url": f"{self.base_url}/upload/{file_id}"}
+        if method == "files.completeUploadExternal":
+            files = Call(method, args, {}).structured("files")
+            return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": dm_channel(args["users"])}}
         if method == "conversations.history":

@@ -66,6 +66,7 @@ def test_each_rep_sees_only_their_own_figures(week_of_logs):
 def test_an_unknown_period_is_refused_by_name(bot, sessions, text):
     before = snapshot(sessions)
     answer = scorecard(bot, text)
-    assert "takes one of week, month or quarter" in answer["text"] and "Nothing was saved" not in answer["text"]
+    assert "`/scorecard` takes a period (week, month or quarter)" in answer["text"]
+    assert "Nothing was saved" not in answer["text"]
     assert "<script>" not in answer["text"]
     assert snapshot(sessions) == before

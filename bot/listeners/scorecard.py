@@ -1,32 +1,77 @@
-"""`/scorecard [week|month|quarter]`: the caller's own balanced scorecard, ephemerally."""
+"""`/scorecard [@rep | team [NAME]] [week|month|quarter]`: a balanced scorecard, for whoever may see it."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from bot.deps import Deps
+from bot.mentions import MentionError, mention, user_id
 from bot.messages import problem, scorecard_message
 from bot.profiles import rep_with_profile
+from coaching import access
+from coaching.models import Rep
 from coaching.periods import PERIOD_NAMES, current_period
 from coaching.reps import local_today
-from coaching.scorecard import build_scorecard, rep_scope
+from coaching.scorecard import build_scorecard, rep_scope, team_scope
+from coaching.teams import find_team, targets_for, team_of, teams_led_by
+
+USAGE = "`/scorecard` takes a period (week, month or quarter), optionally after `@rep` or `team [NAME]`"
 
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/scorecard")
     def scorecard_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        words = command.get("text", "").strip().lower().split()
-        period_name = words[0] if words else "week"
-        if len(words) > 1 or period_name not in PERIOD_NAMES:
-            shown = " ".join(words)[:40]
-            ack(response_type="ephemeral", **problem(
-                f"`/scorecard` takes one of week, month or quarter; `{shown}` is not one of them.", nothing_saved=False
-            ))
-            return
+        words = command.get("text", "").split()
+        period_name = "week"
+        if words and words[-1].lower() in PERIOD_NAMES:
+            period_name = words.pop().lower()
         now = deps.now()
-        with deps.sessions.begin() as session:
-            rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
-            period = current_period(period_name, local_today(rep, now))
-            scorecard = build_scorecard(session, rep_scope(rep.id), period, deps.definition)
-        ack(response_type="ephemeral", **scorecard_message(scorecard, "Your scorecard"))
+        try:
+            # A refusal raises inside the transaction, so even the asker's profile cache is left as it was.
+            with deps.sessions.begin() as session:
+                viewer = rep_with_profile(session, client, context.team_id, context.user_id, now)
+                period = current_period(period_name, local_today(viewer, now))
+                subject = _subject(session, viewer, words)
+                scorecard, title, own = _scorecard(session, deps, viewer, subject, period)
+        except (MentionError, ValueError) as error:
+            ack(response_type="ephemeral", **problem(str(error), nothing_saved=False))
+            return
+        ack(response_type="ephemeral", **scorecard_message(scorecard, title, own))
+
+
+def _scorecard(session, deps: Deps, viewer: Rep, subject, period):
+    if isinstance(subject, Rep):
+        targets = targets_for(session, team_of(session, subject), deps.definition)
+        own = subject.id == viewer.id
+        title = "Your scorecard" if own else f"{mention(subject.user_id)}'s scorecard"
+        return build_scorecard(session, rep_scope(subject.id), period, deps.definition, targets), title, own
+    targets = targets_for(session, subject, deps.definition)
+    title = f"{subject.name}'s scorecard"
+    return build_scorecard(session, team_scope(subject.id), period, deps.definition, targets), title, False
+
+
+def _subject(session, viewer: Rep, words: list[str]):
+    """The rep or team asked about; raises the one refusal when the viewer may not see it, whatever the reason."""
+    if not words:
+        return viewer
+    if words[0].lower() == "team":
+        if len(words) == 1:
+            led = teams_led_by(session, viewer)
+            if len(led) != 1:
+                raise ValueError(access.REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`.")
+            return led[0]
+        found = find_team(session, " ".join(words[1:]).strip('"“”'), viewer.workspace_id)
+        if not access.may_view_team(session, viewer, found):
+            raise ValueError(access.REFUSAL)
+        return found
+    if len(words) > 1:
+        raise ValueError(f"{USAGE}; `{' '.join(words)[:40]}` is not one of those.")
+    if not words[0].startswith("<@"):
+        raise ValueError(f"{USAGE}; `{words[0][:30]}` is not one of those.")
+    query = select(Rep).where(Rep.workspace_id == viewer.workspace_id, Rep.user_id == user_id(words[0]))
+    subject = session.scalars(query).first()
+    if not access.may_view_rep(session, viewer, subject):
+        raise ValueError(access.REFUSAL)
+    return subject

@@ -1,0 +1,252 @@
+"""`python -m bench ack`: how fast `/log contacts=30 fcr=24 csat=4.6` is acknowledged, RepCoach against a bare Bolt app.
+
+Both run as subprocesses serving HTTP with uvicorn: `repcoach serve --no-scheduler` on PostgreSQL,
+and bench/bare_app.py, a Bolt app that only acks `/log`, dispatched the same way. The Slack stand-in
+(tests.slack_stand_in) runs in this process for their Web API calls. A closed-loop load generator
+(asyncio, N keep-alive HTTP/1.1 connections, each sending its next request as soon as the last is
+answered) sends correctly signed requests, each from a different rep: every one is the rep's first
+log of the day, a new row. The reps are stored beforehand with a fresh Slack profile, so users.info
+is not asked. (httpx's AsyncClient cost ~3 ms of CPU per request: on two cores it slowed the servers
+it measured, so the generator speaks HTTP/1.1 itself, at ~0.3 ms a request.)
+
+With N closed-loop clients, mean latency = N / throughput (Little's law): once the server is
+saturated, more clients only add queueing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+from bench.common import (
+    REPS, ROOT, Report, Target, empty_database, insert_rows, percentile, postgres_url, print_machine, ratio,
+    rep_row, user_id,
+)
+from bench.bare_app import ACK_TEXT
+from tests.slack_requests import signed_headers, slash_command_body
+from tests.slack_stand_in import SlackStandIn
+
+TEXT = "contacts=30 fcr=24 csat=4.6"
+BOT_TOKEN, SIGNING_SECRET = "xoxb-bench", "bench-secret"
+REPCOACH = str(Path(sys.executable).parent / "repcoach")
+P99_TARGET_MS, P99_TARGET_CLIENTS, RATIO_TARGET = 100, 50, 2.0
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    url: str
+    pid: int
+    acknowledged: str  # text every good answer contains
+
+
+@dataclass
+class Run:
+    latencies: list[float]  # seconds
+    failures: Counter
+    wall: float
+    client_cpu: float
+    server_cpu: float
+    database_cpu: float
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.wall
+
+    def ms(self, share: float) -> float:
+        return percentile(self.latencies, share) * 1000
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench ack", description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=postgres_url("repcoach_bench_ack"),
+                        help="RepCoach's database, emptied first (default: %(default)s)")
+    parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests per app and level (default 2000)")
+    parser.add_argument("--seconds", type=float, default=20, help="at most this long per app and level (default 20)")
+    parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
+    args = parser.parse_args(argv)
+    levels = [int(clients) for clients in args.clients.split(",")]
+
+    print_machine(f"ack: `/log {TEXT}`, {args.requests:,} requests or {args.seconds:g} s per app at "
+                  f"{', '.join(map(str, levels))} concurrent clients")
+    reps = args.warmup + len(levels) * args.requests
+    engine = empty_database(args.database_url)
+    with engine.begin() as connection:
+        insert_rows(connection, REPS, (rep_row(number, datetime.now(UTC)) for number in range(reps)))
+    engine.dispose()
+    slack = SlackStandIn().start()
+    for number in range(reps):
+        slack.add_user(user_id(number))
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_"))}
+    environment.update(DATABASE_URL=args.database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
+                       SLACK_API_URL=slack.api_url, PYTHONPATH=str(ROOT))
+
+    report = Report("ack")
+    users = itertools.count()
+    with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, ExitStack() as servers:
+        logs = Path(scratch)
+        repcoach = servers.enter_context(serving(
+            "repcoach", [REPCOACH, "serve", "--no-scheduler"], environment, logs, acknowledged=":white_check_mark: Logged"))
+        bare = servers.enter_context(serving(
+            "bare", [sys.executable, "-m", "bench.bare_app"], environment, logs, acknowledged=ACK_TEXT))
+        database = make_url(args.database_url).database
+        for server in (bare, repcoach):
+            asyncio.run(load(server, 10, args.warmup, args.seconds, users, slack, database))
+        print(f"{'app':<9} {'clients':>7} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+              f"{'max ms':>8} {'req/s':>7} {'server CPU ms/req':>17} {'PostgreSQL CPU ms/req':>21} {'load gen CPU':>12}")
+        runs: dict[tuple[str, int], Run] = {}
+        for clients in levels:
+            for server in (bare, repcoach):
+                run = asyncio.run(load(server, clients, args.requests, args.seconds, users, slack, database))
+                runs[server.name, clients] = run
+                done = len(run.latencies)
+                print(f"{server.name:<9} {clients:>7} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
+                      f"{run.ms(0.95):>8.1f} {run.ms(0.99):>8.1f} {max(run.latencies) * 1000:>8.1f} "
+                      f"{run.throughput:>7.0f} {run.server_cpu / done * 1000:>17.2f} "
+                      f"{run.database_cpu / done * 1000:>21.2f} {run.client_cpu / run.wall:>11.0%}", flush=True)
+                if run.failures:
+                    print(f"          failures: {dict(run.failures)}")
+
+    print()
+    for clients in levels:
+        ours, theirs = runs["repcoach", clients], runs["bare", clients]
+        target = clients == P99_TARGET_CLIENTS
+        for share, label in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
+            report.figure(f"{clients:>3} clients: repcoach {label} latency", ours.ms(share), " ms",
+                          Target(P99_TARGET_MS) if target and label == "p99" else None)
+        report.figure(f"{clients:>3} clients: repcoach throughput", ours.throughput, " req/s", digits=0)
+        report.figure(f"{clients:>3} clients: bare p99 latency", theirs.ms(0.99), " ms")
+        report.figure(f"{clients:>3} clients: bare throughput", theirs.throughput, " req/s", digits=0)
+        report.figure(f"{clients:>3} clients: p99 ratio repcoach / bare", ratio(ours.ms(0.99), theirs.ms(0.99)), "",
+                      Target(RATIO_TARGET) if target else None, digits=2)
+        report.figure(f"{clients:>3} clients: throughput ratio repcoach / bare", ratio(ours.throughput, theirs.throughput),
+                      "", digits=2)
+        failed = sum(sum(run.failures.values()) for run in (ours, theirs))
+        report.figure(f"{clients:>3} clients: failed requests (both apps)", failed, "", Target(0), digits=0)
+    slack.stop()
+    return report.summary()
+
+
+@contextmanager
+def serving(name: str, command: list[str], environment: dict, logs: Path, acknowledged: str) -> Iterator[Server]:
+    """Starts the server on a free port and waits until /healthz answers; stops it afterwards."""
+    port = free_port()
+    log = logs / f"{name}.log"
+    with log.open("w") as output:
+        process = subprocess.Popen([*command, "--port", str(port)], env=environment, cwd=logs,
+                                   stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"bench: {name} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.1)
+        yield Server(name, f"{base}/slack/events", process.pid, acknowledged)
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def load(server: Server, clients: int, requests: int, seconds: float, users: Iterator[int],
+               slack: SlackStandIn, database: str) -> Run:
+    """`clients` keep-alive connections send signed `/log` requests, each as soon as its last one was answered."""
+    latencies: list[float] = []
+    failures: Counter = Counter()
+    remaining = requests
+    url = httpx.URL(server.url)
+
+    async def client() -> None:
+        nonlocal remaining
+        connection = None
+        while remaining > 0 and time.perf_counter() < deadline:
+            remaining -= 1
+            body = slash_command_body("/log", TEXT, user_id(next(users)), slack.response_url())
+            head = f"POST {url.path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nContent-Length: {len(body)}\r\n"
+            head += "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items())
+            start = time.perf_counter()
+            try:
+                if connection is None:
+                    connection = await asyncio.open_connection(url.host, url.port)
+                reader, writer = connection
+                writer.write(f"{head}\r\n{body}".encode())
+                status, text = await read_response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError) as error:
+                failures[type(error).__name__] += 1
+                connection = None
+                continue
+            latencies.append(time.perf_counter() - start)
+            if status != 200 or server.acknowledged not in text:
+                failures[f"HTTP {status}: {text[:80]}"] += 1
+        if connection:
+            connection[1].close()
+
+    server_cpu, database_cpu = cpu_seconds([server.pid]), postgres_cpu(database)
+    started, client_cpu = time.perf_counter(), time.process_time()
+    deadline = started + seconds
+    await asyncio.gather(*(client() for _ in range(clients)))
+    wall = time.perf_counter() - started
+    return Run(latencies, failures, wall, time.process_time() - client_cpu,
+               _delta(server_cpu, cpu_seconds([server.pid])), _delta(database_cpu, postgres_cpu(database)))
+
+
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
+    """Status and body of one HTTP/1.1 response with a Content-Length (uvicorn always sends one here)."""
+    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+    status = int(head.split(" ", 2)[1])
+    length = next(int(line.split(":", 1)[1]) for line in head.split("\r\n") if line.lower().startswith("content-length:"))
+    return status, (await reader.readexactly(length)).decode()
+
+
+def cpu_seconds(pids) -> dict[int, float]:
+    """User + system CPU seconds of each process, from /proc."""
+    seconds = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        seconds[pid] = (int(fields[11]) + int(fields[12])) / TICK
+    return seconds
+
+
+def postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of the PostgreSQL backends serving `database` (they run on this machine)."""
+    with psycopg.connect(postgres_url("postgres")) as connection:
+        pids = [pid for (pid,) in connection.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+    return cpu_seconds(pids)
+
+
+def _delta(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())

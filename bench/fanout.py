@@ -1,0 +1,264 @@
+"""`python -m bench fanout`: the nudge job for 1,000 / 10,000 / 50,000 reps, every one of them due at once.
+
+Mirrors bot.jobs.run_nudges step by step in one transaction (load reps, refresh profiles, plan, render,
+enqueue, commit) and times each step, then drains the outbox into the Slack stand-in (a subprocess,
+`python -m tests.slack_stand_in`, no artificial delay) through bot.outbox_sender.OutboxSender with a
+bucket high enough never to wait. Each size runs in a fresh process, so its memory is its own: the
+tracemalloc peak of a second, rolled-back sweep, and the growth of the process's maxrss.
+
+Seed: reps in eight timezones (English and Italian locales) with a profile fetched an hour ago and a
+nudge time up to 2.5 hours before the job's instant, in teams of 12; 95% of them logged ~85% of the
+last 14 days (the rest get the welcome); everyone had a nudge on each of the last 10 working days,
+a fifth of them with feedback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import multiprocessing
+import random
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from bench.common import (
+    DAY_LOGS, REPS, ROOT, Report, Target, Timing, day_rows, empty_database, insert_rows, print_machine, rep_ids,
+    rep_row, seed_teams, timed,
+)
+from bot.deps import Deps
+from bot.nudge_messages import nudge_message
+from bot.outbox_sender import OutboxSender
+from bot.pacing import ChannelPacer, TokenBucket
+from bot.profiles import refresh_profiles
+from bot.slack_client import make_client
+from coaching import db, outbox
+from coaching.library import default_library
+from coaching.models import Nudge, OutboxMessage, Rep
+from coaching.schedule import plan_due_nudges
+
+# Monday 23 November 2026, 12:00 UTC: Monday morning to evening in every zone below.
+AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+ZONES = (("Europe/Rome", "it-IT"), ("Europe/London", "en-GB"), ("America/New_York", "en-US"),
+         ("America/Los_Angeles", "en-US"), ("Asia/Kolkata", "en-IN"), ("Asia/Tokyo", "ja-JP"),
+         ("Europe/Madrid", "es-ES"), ("America/Sao_Paulo", "pt-BR"))
+CPU_PER_NUDGE_MS = 1.0  # the target: 10,000 nudges chosen and rendered in under 10 s of CPU
+STEPS = ("load reps", "refresh profiles", "plan (choose)", "render", "enqueue", "commit")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench fanout", description=__doc__.splitlines()[0])
+    parser.add_argument("--reps", default="1000,10000", help="comma-separated sizes (default 1000,10000; 50000 on request)")
+    parser.add_argument("--database-url", help="also run on this PostgreSQL database (emptied first)")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
+    parser.add_argument("--messages-per-minute", type=float, default=600_000,
+                        help="the workspace bucket while draining (default 600000: never waits)")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.reps.split(",")]
+    print_machine(f"fanout: nudge job for {', '.join(f'{size:,}' for size in sizes)} reps, all due at {AT.isoformat()}")
+
+    report = Report("fanout")
+    with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, stand_in() as api_url:
+        urls = [] if args.no_sqlite else [f"sqlite:///{scratch}/fanout.db"]
+        urls += [args.database_url] if args.database_url else []
+        for url in urls:
+            results = {}
+            for size in sizes:
+                results[size] = run_size(url, size, api_url, args.messages_per_minute, report)
+            growth(results, db.make_engine(url).dialect.name, report)
+    return report.summary()
+
+
+@contextmanager
+def stand_in() -> Iterator[str]:
+    """The Slack stand-in in its own process, so its work does not count as the sender's."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "tests.slack_stand_in", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        process.stdout.readline()  # "Slack stand-in listening; ..."
+        yield f"http://127.0.0.1:{port}/api/"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def run_size(url: str, size: int, api_url: str, per_minute: float, report: Report) -> dict:
+    name = db.make_engine(url).dialect.name
+    print(f"\n{name}, {size:,} reps")
+    with timed() as seeding:
+        rows = seed(url, size)
+    report.note(f"seeded {rows} in {seeding.wall:.1f} s")
+    # A fresh process per size: its maxrss and the imports it pays for are its own.
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        result = pool.apply(measure, (url, api_url, per_minute))
+    label = f"{name} {size:,}"
+    for step in STEPS:
+        timing: Timing = result["steps"][step]
+        report.note(f"{step:<18} {timing.wall * 1000:9.0f} ms wall {timing.cpu * 1000:9.0f} ms CPU")
+    assert result["planned"] == size, f"{result['planned']} of {size} reps were due"
+    choose_render = result["steps"]["plan (choose)"].cpu + result["steps"]["render"].cpu
+    report.figure(f"{label}: nudges chosen + rendered, CPU", choose_render, " s",
+                  Target(CPU_PER_NUDGE_MS * size / 1000), digits=2)
+    report.figure(f"{label}: nudges chosen + rendered, wall", result["steps"]["plan (choose)"].wall
+                  + result["steps"]["render"].wall, " s", digits=2)
+    report.figure(f"{label}: whole sweep transaction (all steps), wall", sum(t.wall for t in result["steps"].values()),
+                  " s", digits=2)
+    report.figure(f"{label}: sweep a minute later (nobody new due), wall", result["idle"].wall, " s", digits=3)
+    drained = result["drain"]
+    assert drained["sent"] == size and drained["failed"] == 0, drained
+    report.figure(f"{label}: outbox drained into the stand-in", size / drained["timing"].wall, " sends/s", digits=0)
+    report.figure(f"{label}: sweep memory, tracemalloc peak", result["traced_peak"] / 2 ** 20, " MiB")
+    report.figure(f"{label}: process maxrss growth during the sweep", result["rss_growth"] / 2 ** 20, " MiB")
+    return result
+
+
+def growth(results: dict[int, dict], name: str, report: Report) -> None:
+    """How memory and CPU grow with reps: an exponent of 1 is linear (x10 for 10x the reps)."""
+    sizes = sorted(results)
+    for small, large in zip(sizes, sizes[1:]):
+        scale = math.log(large / small)
+
+        def exponent(figure) -> float:
+            return math.log(figure(results[large]) / figure(results[small])) / scale
+
+        label = f"{name} {small:,} -> {large:,}"
+        steps = ("plan (choose)", "render")
+        report.figure(f"{label}: tracemalloc peak growth exponent", exponent(lambda r: r["traced_peak"]), "",
+                      Target(1.0), digits=2)
+        report.figure(f"{label}: maxrss growth exponent", exponent(lambda r: max(r["rss_growth"], 1)), "", digits=2)
+        report.figure(f"{label}: choose + render CPU growth exponent",
+                      exponent(lambda r: sum(r["steps"][step].cpu for step in steps)), "", digits=2)
+        per_tenfold = 10 ** exponent(lambda r: r["traced_peak"])
+        report.note(f"{label}: tracemalloc peak x{per_tenfold:.1f} per 10x reps (linear: x10)")
+
+
+# --- seeding ----------------------------------------------------------------------------------
+
+
+def seed(url: str, size: int) -> str:
+    engine = empty_database(url)
+    rng = random.Random(size)
+    practices = default_library().practices
+    with engine.begin() as connection:
+        reps = []
+        for number in range(size):
+            tz, locale = ZONES[number % len(ZONES)]
+            nudge_at = AT.astimezone(ZoneInfo(tz)) - timedelta(minutes=rng.randint(0, 150))
+            reps.append(rep_row(number, AT - timedelta(hours=1), tz, locale, nudge_time=nudge_at.strftime("%H:%M")))
+        insert_rows(connection, REPS, reps)
+        ids = rep_ids(connection)
+        today = AT.date()
+        days = insert_rows(connection, DAY_LOGS, day_rows(ids[: size * 95 // 100], today - timedelta(days=14),
+                                                          today - timedelta(days=1), rng, logged_share=0.85))
+        nudges = insert_rows(connection, Nudge.__table__, past_nudges(ids, practices, today, rng))
+    with db.make_sessions(engine).begin() as session:
+        teams = len(seed_teams(session, ids))
+    engine.dispose()
+    return f"{size:,} reps, {days:,} logged days, {nudges:,} past nudges, {teams:,} teams"
+
+
+def past_nudges(ids: list[int], practices, today: date, rng: random.Random) -> Iterator[dict]:
+    working_days = [day for offset in range(1, 15) if (day := today - timedelta(days=offset)).weekday() < 5]
+    for rep_id in ids:
+        for day in working_days:
+            practice = rng.choice(practices)
+            feedback = rng.choices((None, "helpful", "not_for_me", "snoozed"), (80, 14, 4, 2))[0]
+            created = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
+            yield {"rep_id": rep_id, "kind": "practice", "practice_id": practice.id, "metric": practice.metrics[0],
+                   "language": "en", "local_date": day, "delivery_key": f"nudge:{rep_id}:{day.isoformat()}",
+                   "created_at": created, "feedback": feedback, "feedback_at": created if feedback else None}
+
+
+# --- measuring, in a fresh process per size ---------------------------------------------------------
+
+
+def measure(url: str, api_url: str, per_minute: float) -> dict:
+    engine = db.make_engine(url)
+    deps = Deps(db.make_sessions(engine), now=lambda: AT, bucket=TokenBucket(per_minute),
+                pacer=ChannelPacer(interval=0))
+    client = make_client("xoxb-bench", api_url, 10)
+    rss_before = maxrss()
+    first = sweep(deps, client)
+    rss_growth = maxrss() - rss_before
+
+    def forget_today(session: Session) -> None:
+        session.execute(delete(OutboxMessage))
+        session.execute(delete(Nudge).where(Nudge.local_date == AT.date()))
+
+    # The same sweep again, everyone due again, under tracemalloc; rolled back, so the outbox stays as it was.
+    traced = sweep(deps, client, before=forget_today, keep=False, traced=True)
+    assert traced.planned == first.planned
+    idle = sweep(deps, client)
+    with timed() as draining:
+        delivery = OutboxSender(deps, client).drain()
+    return {"planned": first.planned, "steps": first.steps, "idle": idle.total(), "traced_peak": traced.traced_peak,
+            "rss_growth": rss_growth, "drain": {"sent": delivery.sent, "failed": delivery.failed, "timing": draining}}
+
+
+@dataclass
+class Sweep:
+    planned: int
+    steps: dict[str, Timing]
+    traced_peak: int = 0
+
+    def total(self) -> Timing:
+        return Timing(sum(t.wall for t in self.steps.values()), sum(t.cpu for t in self.steps.values()))
+
+
+def sweep(deps: Deps, client, before=None, keep: bool = True, traced: bool = False) -> Sweep:
+    """bot.jobs.run_nudges's transaction, step by step, each step timed."""
+    result = Sweep(0, {})
+
+    @contextmanager
+    def step(name: str) -> Iterator[None]:
+        with timed() as timing:
+            yield
+        result.steps[name] = timing
+
+    with deps.sessions() as session:
+        if before:
+            before(session)
+        if traced:
+            tracemalloc.start()
+        with step("load reps"):
+            reps = list(session.scalars(select(Rep)))
+        with step("refresh profiles"):
+            refresh_profiles(session, client, reps, deps.now())
+        with step("plan (choose)"):
+            planned = plan_due_nudges(session, AT, deps.library, deps.definition, deps.seed, reps)
+        with step("render"):
+            messages = [
+                {"workspace_id": nudge.rep.workspace_id, "kind": "nudge", "recipient": nudge.rep.user_id,
+                 "idempotency_key": nudge.delivery_key,
+                 "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language)}
+                for nudge in planned
+            ]
+        with step("enqueue"):
+            outbox.enqueue(session, messages, deps.now())
+        if traced:
+            result.traced_peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        with step("commit"):
+            session.commit() if keep else session.rollback()
+    result.planned = len(planned)
+    return result
+
+
+def maxrss() -> int:
+    """This process's peak resident memory so far, in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
