@@ -71,7 +71,7 @@ def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key
     if _queued(session, key):
         return 0
     summary = build_team_summary(session, team, week, deps.definition, deps.library)
-    message = summary_message(summary, deps.definition)
+    message = summary_message(summary, deps.definition, deps.library)
     return len(outbox.enqueue(session, [
         {"workspace_id": team.workspace_id, "kind": "summary", "recipient": lead.user_id, "idempotency_key": key,
          "payload": message}

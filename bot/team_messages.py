@@ -7,12 +7,15 @@ import base64
 from bot.charts import team_trend_png
 from bot.mentions import mention
 from bot.messages import Message, context, render, scorecard_blocks, section, sections
+from coaching.library import Library
 from coaching.recognition import Recognition
 from coaching.scorecard import ScorecardDefinition
 from coaching.summary import TeamSummary
 
 
-def summary_message(summary: TeamSummary, definition: ScorecardDefinition, with_chart: bool = True) -> Message:
+def summary_message(
+    summary: TeamSummary, definition: ScorecardDefinition, library: Library
+) -> Message:
     """The summary reads in full without its chart; the chart goes along as a file to upload."""
     week = summary.scorecard.period
     blocks, overall = scorecard_blocks(summary.scorecard, f"{summary.team.name} · week of {week.start:%-d %b}")
@@ -20,15 +23,14 @@ def summary_message(summary: TeamSummary, definition: ScorecardDefinition, with_
     blocks += sections(["*Each rep* (logged days · balanced score, change on the week before · kudos)", *rows])
     blocks.append(section(render(
         "summary_highlights.md.j2", summary=summary, mention=mention, labels=_labels(definition),
+        titles={practice.id: practice.en.title for practice in library.practices},
     )))
     blocks.append(context("Figures are for the team's members; the chart below shows eight weeks against targets."))
     text = f"Weekly summary for {summary.team.name}, week of {week.start:%-d %b}: {overall}"
-    message: Message = {"text": text, "blocks": blocks}
-    if with_chart:
-        png = team_trend_png(summary.history, definition, summary.targets, f"{summary.team.name}: last 8 weeks")
-        message["files"] = [{"filename": f"repcoach-{week.start.isoformat()}.png", "title": f"{summary.team.name}: 8 weeks",
-                             "content_b64": base64.b64encode(png).decode()}]
-    return message
+    png = team_trend_png(summary.history, definition, summary.targets, f"{summary.team.name}: last 8 weeks")
+    files = [{"filename": f"repcoach-{week.start.isoformat()}.png", "title": f"{summary.team.name}: 8 weeks",
+              "content_b64": base64.b64encode(png).decode()}]
+    return {"text": text, "blocks": blocks, "files": files}
 
 
 def recognition_message(recognition: Recognition, definition: ScorecardDefinition) -> Message:
