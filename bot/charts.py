@@ -33,7 +33,8 @@ def team_trend_png(
         if points:
             axis.plot([x for x, _ in points], [y for _, y in points], marker="o", color="#2c5f5d")
         axis.axhline(targets[key] * scale, color="#c0392b", linestyle="--", linewidth=1, label="target")
-        axis.set_title(metric.label + (" (%)" if metric.kind == "rate" else metric.unit), fontsize=10)
+        unit = "%" if metric.kind == "rate" else metric.unit.strip()
+        axis.set_title(f"{metric.label} ({unit})" if unit else metric.label, fontsize=10)
         axis.set_xticks(range(len(labels)), labels, rotation=45, fontsize=7)
         axis.tick_params(axis="y", labelsize=8)
     axes.flat[0].legend(fontsize=7, loc="lower left")
