@@ -205,14 +205,16 @@ class SlackStandIn:
         with self._lock:
             return Counter({channel: len(messages) for channel, messages in self._history.items()})
 
-    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, channel: str | None = None) -> list[Call]:
+        """The calls to `method` (only those to `channel`, if given), once there are `count` of them."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            calls = self.calls_to(method)
+        while True:
+            calls = [call for call in self.calls_to(method) if channel is None or call.args.get("channel") == channel]
             if len(calls) >= count:
                 return calls
+            if time.monotonic() > deadline:
+                raise AssertionError(f"expected {count} call(s) to {method}, got {len(calls)}")
             time.sleep(0.01)
-        raise AssertionError(f"expected {count} call(s) to {method}, got {len(self.calls_to(method))}")
 
 
 def dm_channel(recipient: str) -> str:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.home import publish_home
 from bot.messages import problem
 from bot.nudge_messages import FEEDBACK_BY_ACTION, NudgeButton, answered_message
 from coaching.feedback import record_feedback
@@ -17,7 +19,7 @@ def register(app: App, deps: Deps) -> None:
 
 
 def feedback_listener(deps: Deps, feedback):
-    def on_feedback(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond) -> None:
+    def on_feedback(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
         ack()
         button = NudgeButton.model_validate_json(action["value"])
         with deps.sessions.begin() as session:
@@ -28,6 +30,9 @@ def feedback_listener(deps: Deps, feedback):
                 return
             record_feedback(session, nudge, feedback, deps.now())
             language = nudge.language
+            if body.get("container", {}).get("type") == "view":  # clicked on the Home tab
+                publish_home(session, client, deps, nudge.rep, deps.now())
+                return
         original = body.get("message", {}).get("blocks", [])
         respond(replace_original=True, **answered_message(original, feedback, language))
 

@@ -12,6 +12,7 @@ from bot.messages import Message, simple
 from bot.outbox_sender import OutboxSender
 from bot.team_messages import kudos_message
 from bot.jobs import queue_summary
+from bot.onboarding import queue_welcome
 from coaching import access, outbox
 from coaching.models import Kudos, Team, TeamMember
 from coaching.reps import get_or_create_rep
@@ -45,6 +46,8 @@ def create(request: CoachRequest, rest: str) -> Message:
 def add(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     added = [user for user in users if add_member(request.session, found, _rep(request, user))]
+    if any([queue_welcome(request.session, request.deps, _rep(request, user)) for user in added]):
+        request.after.append(lambda: OutboxSender(request.deps, request.client).drain())
     return simple(f":heavy_plus_sign: Added to *{found.name}*: {_mentions(added) or 'nobody new'}.")
 
 

@@ -1,0 +1,52 @@
+"""The Home tab: published when opened, kept fresh after changes, with its settings controls."""
+
+from __future__ import annotations
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.home import HomeAction, publish_home
+from bot.onboarding import queue_welcome
+from bot.outbox_sender import OutboxSender
+from bot.profiles import rep_with_profile
+from coaching import preferences
+from coaching.reps import local_today
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
+        if event.get("tab") != "home":
+            return
+        with deps.sessions.begin() as session:
+            rep = rep_with_profile(session, client, context.team_id, event["user"], deps.now())
+            welcomed = queue_welcome(session, deps, rep)
+            publish_home(session, client, deps, rep, deps.now())
+        if welcomed:
+            OutboxSender(deps, client).drain()
+
+    def setting(action_id: HomeAction, change) -> None:
+        @app.action(action_id)
+        def changed(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
+            ack()
+            with deps.sessions.begin() as session:
+                rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
+                change(rep, action, local_today(rep, deps.now()))
+                publish_home(session, client, deps, rep, deps.now())
+
+    setting(HomeAction.TIME, lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])))
+    setting(HomeAction.LANGUAGE, lambda rep, action, _today: setattr(rep, "language", preferences.parse_language(action["selected_option"]["value"])))
+    setting(HomeAction.DAYS, _set_days)
+    setting(HomeAction.PAUSE, _toggle_pause)
+
+
+def _set_days(rep, action: dict, _today) -> None:
+    chosen = [option["value"] for option in action.get("selected_options", [])]
+    # Unticking every day would silence tips for good; pausing says that better, so keep the days.
+    if chosen:
+        rep.work_days = preferences.parse_days(",".join(chosen))
+
+
+def _toggle_pause(rep, _action: dict, today) -> None:
+    rep.paused_until = None if preferences.is_paused(rep, today) else preferences.PAUSED_INDEFINITELY
