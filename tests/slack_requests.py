@@ -63,6 +63,26 @@ def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> 
     return urlencode({"payload": json.dumps(payload)})
 
 
+def event_body(event: dict) -> str:
+    return json.dumps({
+        "token": "legacy-verification-token", "team_id": TEAM_ID, "api_app_id": "A0REPCOACH", "type": "event_callback",
+        "event": event, "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
+        "authorizations": [{"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True}],
+    })
+
+
+def home_action_body(action: dict, user_id: str) -> str:
+    """A control on the Home tab: such actions come with the view, and without a response_url."""
+    payload = {
+        "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "team_id": TEAM_ID},
+        "api_app_id": "A0REPCOACH", "trigger_id": "1337.45.trigger",
+        "container": {"type": "view", "view_id": "V0HOME"},
+        "view": {"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
+        "actions": [{"block_id": "home", "action_ts": "1700000002.000300", **action}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
 def block_action_body(action_id: str, value: str, user_id: str, response_url: str, message: dict | None = None) -> str:
     payload = {
         "type": "block_actions",

@@ -1,0 +1,97 @@
+"""The App Home tab and the welcome DM."""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.jobs import run_nudges
+from coaching.models import Nudge, Rep
+from coaching.reps import get_or_create_rep
+from coaching.teams import add_member, create_team
+from tests.block_kit import assert_valid_view
+from tests.slack_requests import event_body, home_action_body, signed_headers
+from tests.slack_stand_in import TEAM_ID
+from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
+
+
+def open_home(bot, user: str = "U0ANNA") -> dict:
+    body = event_body({"type": "app_home_opened", "user": user, "channel": "D0X", "tab": "home", "event_ts": "1.1"})
+    headers = signed_headers(body) | {"Content-Type": "application/json"}
+    before = len(bot.slack.calls_to("views.publish"))
+    assert bot.post(body, headers).status_code == 200
+    call = bot.slack.wait_for("views.publish", count=before + 1)[-1]
+    assert call.args["user_id"] == user
+    view = call.structured("view")
+    assert_valid_view(view)
+    return view
+
+
+def view_text(view: dict) -> str:
+    return "\n".join(block["text"]["text"] for block in view["blocks"] if block["type"] in ("section", "header"))
+
+
+def click_home(bot, action: dict, user: str = "U0ANNA") -> dict:
+    before = len(bot.slack.calls_to("views.publish"))
+    body = home_action_body(action, user)
+    assert bot.post(body, signed_headers(body)).status_code == 200
+    return bot.slack.wait_for("views.publish", count=before + 1)[-1].structured("view")
+
+
+def rep(sessions, user: str = "U0ANNA") -> Rep:
+    with sessions() as session:
+        return session.scalars(select(Rep).where(Rep.user_id == user)).one()
+
+
+def test_a_brand_new_user_gets_a_home_tab_and_one_welcome_dm(bot, sessions, slack):
+    view = open_home(bot)
+    assert "Nothing logged this week yet" in view_text(view)
+    assert "Log today to start a streak." in str(view)
+    [welcome] = slack.wait_for("chat.postMessage")
+    assert welcome.args["channel"] == "U0ANNA" and "Welcome to RepCoach" in welcome.args["text"]
+    open_home(bot)
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_home_tab_shows_the_week_the_streak_and_latest_tips_and_refreshes_after_a_log(bot, sessions, slack):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    bot.log("contacts=30 fcr=27")
+    view = slack.wait_for("views.publish")[-1].structured("view")
+    assert_valid_view(view)
+    text = view_text(view)
+    assert "This week against your targets" in text and "Your latest tips" in text
+    assert "logged day" in str(view)
+    with sessions() as session:
+        nudge = session.scalars(select(Nudge)).one()
+    actions = [block for block in view["blocks"] if block.get("block_id") == f"home_nudge_{nudge.id}"]
+    assert [e["action_id"] for e in actions[0]["elements"]] == ["nudge_helpful", "nudge_not_for_me", "nudge_snooze"]
+
+    after = click_home(bot, {"type": "button", "action_id": "nudge_helpful", "value": f'{{"nudge_id": {nudge.id}}}'})
+    assert "You said: helpful" in str(after)
+    with sessions() as session:
+        assert session.get(Nudge, nudge.id).feedback == "helpful"
+
+
+def test_settings_on_the_home_tab_change_the_reps_preferences(bot, sessions):
+    open_home(bot)
+    click_home(bot, {"type": "timepicker", "action_id": "home_time", "selected_time": "07:15"})
+    click_home(bot, {"type": "static_select", "action_id": "home_language", "selected_option": {"value": "it"}})
+    click_home(bot, {"type": "checkboxes", "action_id": "home_days",
+                     "selected_options": [{"value": "mon"}, {"value": "wed"}]})
+    view = click_home(bot, {"type": "button", "action_id": "home_pause", "value": "pause"})
+    stored = rep(sessions)
+    assert (stored.nudge_time, stored.language, stored.work_days) == ("07:15", "it", "mon,wed")
+    assert stored.paused_until is not None and "Resume tips" in str(view)
+    click_home(bot, {"type": "button", "action_id": "home_pause", "value": "resume"})
+    assert rep(sessions).paused_until is None
+
+
+def test_a_lead_of_forty_reps_sees_the_team_within_slacks_block_limit(bot, sessions, slack):
+    with sessions.begin() as session:
+        team = create_team(session, TEAM_ID, "Big", "C0BIG")
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0ANNA"), is_lead=True)
+        for number in range(40):
+            add_member(session, team, get_or_create_rep(session, TEAM_ID, f"U0M{number:02d}"))
+    view = open_home(bot)
+    assert "*Big* · this week (40 reps)" in view_text(view)
+    assert all(f"<@U0M{number:02d}>" in view_text(view) for number in range(40))
