@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import logging
+import re
 import signal
 import sys
 from datetime import date, datetime
@@ -22,6 +24,7 @@ from bot.slack_client import make_client
 from bot.settings import Settings, SettingsError, load_settings
 from coaching import db, outbox
 from coaching.feedback import practice_stats
+from coaching.privacy import export_workspace, forget, prune_expired, workspaces
 from coaching.models import OutboxMessage
 from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
 from coaching.scorecard import default_definition
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     database = commands.add_parser("db", help="database migrations").add_subparsers(required=True, metavar="ACTION")
     database.add_parser("upgrade", help="upgrade the schema to the latest revision").set_defaults(run=run_db_upgrade)
     database.add_parser("current", help="show the schema's revision").set_defaults(run=run_db_current)
+    database.add_parser("prune", help="delete logged days older than RETENTION_MONTHS").set_defaults(run=run_db_prune)
 
     export = commands.add_parser("export", help="export stored data as CSV").add_subparsers(required=True, metavar="WHAT")
     outcomes = export.add_parser("outcomes", help="logged days, one row per rep and day")
@@ -77,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
     outcomes.add_argument("--team", help="only this team's members")
     outcomes.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     outcomes.set_defaults(run=run_export_outcomes)
+
+    everything = export.add_parser("workspace", help="everything a workspace owns, as JSON")
+    everything.add_argument("--workspace", help="the Slack workspace (team) id; needed when there are several")
+    everything.add_argument("--out", type=Path, help="write to FILE instead of standard output")
+    everything.set_defaults(run=run_export_workspace)
+
+    users = commands.add_parser("user", help="people's data").add_subparsers(required=True, metavar="ACTION")
+    forget_user = users.add_parser("forget", help="erase a person's outcomes, feedback and queued messages")
+    forget_user.add_argument("user", help="their Slack user id, like U012ABCDEF")
+    forget_user.add_argument("--workspace", help="the Slack workspace (team) id; needed when there are several")
+    forget_user.set_defaults(run=run_user_forget)
 
     jobs = commands.add_parser("jobs", help="scheduled jobs").add_subparsers(required=True, metavar="ACTION")
     run = jobs.add_parser("run", help="run a job once")
@@ -146,7 +161,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     require_schema(engine)
     deps = deps_from_settings(settings, db.make_sessions(engine))
     bolt_app = build_app(settings, deps)
-    scheduler = None if args.no_scheduler else start_scheduler(deps, bolt_app.client, settings.scheduler_misfire_grace_seconds)
+    scheduler = None if args.no_scheduler else start_scheduler(
+        deps, bolt_app.client, settings.scheduler_misfire_grace_seconds, settings.retention_months
+    )
     try:
         uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
     finally:
@@ -178,6 +195,15 @@ def run_db_current(settings: Settings, _args: argparse.Namespace) -> None:
     print(f"{current or 'empty'} ({state})")
 
 
+def run_db_prune(settings: Settings, _args: argparse.Namespace) -> None:
+    settings.require("retention_months")
+    engine = connect(settings)
+    require_schema(engine)
+    with db.make_sessions(engine).begin() as session:
+        deleted, before = prune_expired(session, settings.retention_months, date.today())
+    print(f"deleted {deleted} logged days before {before}")
+
+
 def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
     if args.since and args.until and args.since > args.until:
         raise CommandError(f"--since {args.since} is after --until {args.until}")
@@ -199,6 +225,45 @@ def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
                 write_csv(handle, rows)
         except OSError as error:
             raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+
+
+def resolve_workspace(session, chosen: str | None) -> str:
+    known = workspaces(session)
+    if chosen is not None:
+        if chosen not in known:
+            raise CommandError(f"there is no workspace {chosen} in this database")
+        return chosen
+    if len(known) != 1:
+        raise CommandError("this database holds several workspaces; choose one with --workspace"
+                           if known else "this database holds no workspace yet")
+    return known[0]
+
+
+def run_user_forget(settings: Settings, args: argparse.Namespace) -> None:
+    if not re.fullmatch(r"[UW][A-Z0-9]{2,}", args.user):
+        raise CommandError(f"{args.user!r} is not a Slack user id (like U012ABCDEF)")
+    engine = connect(settings)
+    require_schema(engine)
+    with db.make_sessions(engine).begin() as session:
+        workspace = resolve_workspace(session, args.workspace)
+        if not forget(session, workspace, args.user):
+            raise CommandError(f"there is no data about {args.user} in workspace {workspace}")
+    print(f"erased everything about {args.user} in workspace {workspace}")
+
+
+def run_export_workspace(settings: Settings, args: argparse.Namespace) -> None:
+    engine = connect(settings)
+    require_schema(engine)
+    with db.make_sessions(engine)() as session:
+        exported = export_workspace(session, resolve_workspace(session, args.workspace))
+    text = json.dumps(exported, default=str, indent=1, ensure_ascii=False)
+    if args.out is None:
+        print(text)
+        return
+    try:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
 
 
 def run_job(settings: Settings, args: argparse.Namespace) -> None:

@@ -20,13 +20,16 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
+from coaching.privacy import prune_expired
 
 logger = logging.getLogger(__name__)
 
 OUTBOX_DRAIN_SECONDS = 5
 
 
-def start_scheduler(deps: Deps, client: WebClient, misfire_grace_seconds: int) -> BackgroundScheduler:
+def start_scheduler(
+    deps: Deps, client: WebClient, misfire_grace_seconds: int, retention_months: int | None
+) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     sender = OutboxSender(deps, client)
 
@@ -44,6 +47,13 @@ def start_scheduler(deps: Deps, client: WebClient, misfire_grace_seconds: int) -
     # The first sweep runs at start, catching up whoever came due while the process was down.
     scheduler.add_job(sweep, IntervalTrigger(minutes=1), id="sweep", next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(sender.drain, IntervalTrigger(seconds=OUTBOX_DRAIN_SECONDS), id="outbox", **common)
+    if retention_months:
+        def prune() -> None:
+            with deps.sessions.begin() as session:
+                deleted, before = prune_expired(session, retention_months, deps.now().date())
+            logger.info("retention: deleted %d logged days before %s", deleted, before)
+
+        scheduler.add_job(prune, IntervalTrigger(hours=24), id="retention", next_run_time=datetime.now(UTC), **common)
     scheduler.add_listener(missed, EVENT_JOB_MISSED)
     scheduler.start()
     return scheduler

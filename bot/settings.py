@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     outbox_retry_base_seconds: float = Field(default=2, gt=0)
     outbox_retry_cap_seconds: float = Field(default=300, gt=0)
     scheduler_misfire_grace_seconds: int = Field(default=300, gt=0)
+    retention_months: int | None = Field(default=None, ge=1, le=600)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -8,6 +8,7 @@ from slack_sdk import WebClient
 from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
+from bot.listeners.privacy import confirmation
 from bot.mentions import MentionError
 from bot.messages import Message, coach_help, day_label, problem, simple
 from bot.nudge_messages import nudge_message
@@ -24,7 +25,8 @@ REFUSED = (PreferenceError, TeamError, MentionError)
 def register(app: App, deps: Deps) -> None:
     handlers: dict[str, Handler] = {
         "tip": tip, "pause": pause, "resume": resume, "time": set_time, "days": set_days, "lang": set_language,
-        "away": away, "holidays": holidays, "settings": show_settings, **team_commands.HANDLERS,
+        "away": away, "holidays": holidays, "settings": show_settings, "forget-me": lambda _request: confirmation(),
+        **team_commands.HANDLERS,
     }
 
     @app.command("/coach")

@@ -1,0 +1,41 @@
+"""`/coach forget-me`: erase everything RepCoach holds about you, after you confirm."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from slack_bolt import Ack, App, BoltContext, Respond
+
+from bot.deps import Deps
+from bot.messages import Message, section, simple
+from coaching.privacy import forget
+
+
+class ForgetAction(StrEnum):
+    CONFIRM = "forget_me_confirm"
+    CANCEL = "forget_me_cancel"
+
+
+def confirmation() -> Message:
+    text = (":warning: *Erase everything RepCoach holds about you?* Your logged days, settings, tips and your "
+            "answers to them, kudos, and messages waiting to be sent. This cannot be undone.")
+    buttons = [
+        {"type": "button", "action_id": ForgetAction.CONFIRM, "style": "danger", "value": "erase",
+         "text": {"type": "plain_text", "text": "Yes, erase my data"}},
+        {"type": "button", "action_id": ForgetAction.CANCEL, "value": "keep", "text": {"type": "plain_text", "text": "Cancel"}},
+    ]
+    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "forget_me", "elements": buttons}]}
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(ForgetAction.CONFIRM)
+    def confirmed(ack: Ack, context: BoltContext, respond: Respond) -> None:
+        ack()
+        with deps.sessions.begin() as session:
+            forget(session, context.team_id, context.user_id)
+        respond(replace_original=True, **simple(":wastebasket: Done: everything RepCoach held about you is erased."))
+
+    @app.action(ForgetAction.CANCEL)
+    def cancelled(ack: Ack, respond: Respond) -> None:
+        ack()
+        respond(replace_original=True, **simple("Nothing was erased."))

@@ -1,0 +1,88 @@
+"""Forgetting a person, retention, and exporting everything a workspace owns."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.jobs import run_nudges
+from coaching.models import DayLog, Nudge, OutboxMessage, Rep
+from tests.slack_requests import block_action_body, signed_headers
+from tests.test_cli import repcoach
+from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
+
+
+def counts(sessions, user: str) -> tuple[int, int, int, int]:
+    with sessions() as session:
+        rep_ids = select(Rep.id).where(Rep.user_id == user)
+        return (
+            session.scalar(select(func.count(Rep.id)).where(Rep.user_id == user)),
+            session.scalar(select(func.count(DayLog.id)).where(DayLog.rep_id.in_(rep_ids))),
+            session.scalar(select(func.count(Nudge.id)).where(Nudge.rep_id.in_(rep_ids))),
+            session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.recipient == user)),
+        )
+
+
+@pytest.fixture
+def two_reps(bot, sessions):
+    for user in ("U0ANNA", "U0BRUNO"):
+        log_weekdays(sessions, user, date(2026, 11, 23), 14, fcr=18)
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    assert counts(sessions, "U0ANNA") == (1, 10, 1, 1)
+    return bot
+
+
+def click(bot, action_id: str, user: str = "U0ANNA"):
+    body = block_action_body(action_id, "x", user, bot.slack.response_url("action"))
+    assert bot.post(body, signed_headers(body)).status_code == 200
+    return bot.slack.wait_for("response/action")[-1]
+
+
+def test_forget_me_asks_first_and_cancel_erases_nothing(two_reps, sessions):
+    answer = two_reps.slash("/coach", "forget-me").json()
+    assert "This cannot be undone" in answer["text"]
+    assert [e["action_id"] for e in answer["blocks"][1]["elements"]] == ["forget_me_confirm", "forget_me_cancel"]
+    assert click(two_reps, "forget_me_cancel").args["text"] == "Nothing was erased."
+    assert counts(sessions, "U0ANNA") == (1, 10, 1, 1)
+
+
+def test_confirming_forget_me_erases_only_that_persons_data(two_reps, sessions):
+    assert "erased" in click(two_reps, "forget_me_confirm").args["text"]
+    assert counts(sessions, "U0ANNA") == (0, 0, 0, 0)
+    assert counts(sessions, "U0BRUNO") == (1, 10, 1, 1)
+
+
+def test_user_forget_on_the_command_line(two_reps, sessions, database_url):
+    result = repcoach("user", "forget", "U0BRUNO", database_url=database_url)
+    assert result.returncode == 0 and "erased everything about U0BRUNO in workspace T0TEAM" in result.stdout
+    assert counts(sessions, "U0BRUNO") == (0, 0, 0, 0) and counts(sessions, "U0ANNA") == (1, 10, 1, 1)
+    again = repcoach("user", "forget", "U0BRUNO", database_url=database_url)
+    assert again.returncode == 1 and "there is no data about U0BRUNO" in again.stderr
+    bad = repcoach("user", "forget", "@bruno", database_url=database_url)
+    assert bad.returncode == 1 and "is not a Slack user id" in bad.stderr
+    elsewhere = repcoach("user", "forget", "U0ANNA", "--workspace", "T0OTHER", database_url=database_url)
+    assert elsewhere.returncode == 1 and "there is no workspace T0OTHER" in elsewhere.stderr
+    assert counts(sessions, "U0ANNA") == (1, 10, 1, 1)
+
+
+def test_export_workspace_holds_every_table_the_workspace_owns(two_reps, sessions, database_url, tmp_path):
+    out = tmp_path / "export.json"
+    result = repcoach("export", "workspace", "--out", str(out), database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    exported = json.loads(out.read_text())
+    assert list(exported) == ["reps", "teams", "team_members", "team_targets", "team_holidays", "time_off",
+                              "day_logs", "nudges", "kudos", "outbox"]
+    assert len(exported["reps"]) == 2 and len(exported["day_logs"]) == 20 and len(exported["outbox"]) == 2
+
+
+def test_retention_deletes_only_days_older_than_the_setting(bot, sessions, database_url):
+    log_weekdays(sessions, "U0ANNA", date.today(), 5)
+    log_weekdays(sessions, "U0ANNA", date.today() - timedelta(days=100), 5)
+    missing = repcoach("db", "prune", database_url=database_url)
+    assert missing.returncode == 2 and "RETENTION_MONTHS must be set" in missing.stderr
+    result = repcoach("db", "prune", database_url=database_url, RETENTION_MONTHS="2")
+    assert result.returncode == 0 and result.stdout.startswith("deleted ")
+    with sessions() as session:
+        days = list(session.scalars(select(DayLog.day)))
+    assert days and min(days) >= date.today() - timedelta(days=62)
