@@ -2,12 +2,15 @@
 
 Both run as subprocesses serving HTTP with uvicorn: `repcoach serve --no-scheduler` on PostgreSQL,
 and bench/bare_app.py, a Bolt app that only acks `/log`, dispatched the same way. The Slack stand-in
-(tests.slack_stand_in) runs in this process for their Web API calls. A closed-loop load generator
+(bot.local_slack, in its own process) answers their Web API calls. A closed-loop load generator
 (asyncio, N keep-alive HTTP/1.1 connections, each sending its next request as soon as the last is
 answered) sends correctly signed requests, each from a different rep: every one is the rep's first
 log of the day, a new row. The reps are stored beforehand with a fresh Slack profile, so users.info
 is not asked. (httpx's AsyncClient cost ~3 ms of CPU per request: on two cores it slowed the servers
 it measured, so the generator speaks HTTP/1.1 itself, at ~0.3 ms a request.)
+
+RepCoach keeps working after it acknowledges (it republishes the rep's App Home); that work is
+counted in its CPU per request, and each run starts only once both servers are idle again.
 
 With N closed-loop clients, mean latency = N / throughput (Little's law): once the server is
 saturated, more clients only add queueing.
@@ -19,7 +22,6 @@ import argparse
 import asyncio
 import itertools
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,12 +38,11 @@ import psycopg
 from sqlalchemy.engine import make_url
 
 from bench.common import (
-    REPS, ROOT, Report, Target, empty_database, insert_rows, percentile, postgres_url, print_machine, ratio,
-    rep_row, user_id,
+    REPS, ROOT, Report, Target, empty_database, free_port, insert_rows, local_slack, percentile, postgres_url, print_machine,
+    ratio, rep_row, user_id,
 )
 from bench.bare_app import ACK_TEXT
 from tests.slack_requests import signed_headers, slash_command_body
-from tests.slack_stand_in import SlackStandIn
 
 TEXT = "contacts=30 fcr=24 csat=4.6"
 BOT_TOKEN, SIGNING_SECRET = "xoxb-bench", "bench-secret"
@@ -93,16 +94,15 @@ def main(argv: list[str]) -> int:
     with engine.begin() as connection:
         insert_rows(connection, REPS, (rep_row(number, datetime.now(UTC)) for number in range(reps)))
     engine.dispose()
-    slack = SlackStandIn().start()
-    for number in range(reps):
-        slack.add_user(user_id(number))
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_"))}
     environment.update(DATABASE_URL=args.database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                       SLACK_API_URL=slack.api_url, PYTHONPATH=str(ROOT))
+                       PYTHONPATH=str(ROOT))
 
     report = Report("ack")
     users = itertools.count()
     with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, ExitStack() as servers:
+        environment["SLACK_API_URL"] = api_url = servers.enter_context(local_slack())
+        response_url = api_url.replace("/api/", "/response/command")
         logs = Path(scratch)
         repcoach = servers.enter_context(serving(
             "repcoach", [REPCOACH, "serve", "--no-scheduler"], environment, logs, acknowledged=":white_check_mark: Logged"))
@@ -110,13 +110,14 @@ def main(argv: list[str]) -> int:
             "bare", [sys.executable, "-m", "bench.bare_app"], environment, logs, acknowledged=ACK_TEXT))
         database = make_url(args.database_url).database
         for server in (bare, repcoach):
-            asyncio.run(load(server, 10, args.warmup, args.seconds, users, slack, database))
+            asyncio.run(load(server, [bare, repcoach], 10, args.warmup, args.seconds, users, response_url, database))
         print(f"{'app':<9} {'clients':>7} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'max ms':>8} {'req/s':>7} {'server CPU ms/req':>17} {'PostgreSQL CPU ms/req':>21} {'load gen CPU':>12}")
         runs: dict[tuple[str, int], Run] = {}
         for clients in levels:
             for server in (bare, repcoach):
-                run = asyncio.run(load(server, clients, args.requests, args.seconds, users, slack, database))
+                run = asyncio.run(load(server, [bare, repcoach], clients, args.requests, args.seconds, users,
+                                       response_url, database))
                 runs[server.name, clients] = run
                 done = len(run.latencies)
                 print(f"{server.name:<9} {clients:>7} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
@@ -142,7 +143,6 @@ def main(argv: list[str]) -> int:
                       "", digits=2)
         failed = sum(sum(run.failures.values()) for run in (ours, theirs))
         report.figure(f"{clients:>3} clients: failed requests (both apps)", failed, "", Target(0), digits=0)
-    slack.stop()
     return report.summary()
 
 
@@ -172,14 +172,8 @@ def serving(name: str, command: list[str], environment: dict, logs: Path, acknow
         process.wait(10)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-async def load(server: Server, clients: int, requests: int, seconds: float, users: Iterator[int],
-               slack: SlackStandIn, database: str) -> Run:
+async def load(server: Server, servers: list[Server], clients: int, requests: int, seconds: float,
+               users: Iterator[int], response_url: str, database: str) -> Run:
     """`clients` keep-alive connections send signed `/log` requests, each as soon as its last one was answered."""
     latencies: list[float] = []
     failures: Counter = Counter()
@@ -191,7 +185,7 @@ async def load(server: Server, clients: int, requests: int, seconds: float, user
         connection = None
         while remaining > 0 and time.perf_counter() < deadline:
             remaining -= 1
-            body = slash_command_body("/log", TEXT, user_id(next(users)), slack.response_url())
+            body = slash_command_body("/log", TEXT, user_id(next(users)), response_url)
             head = f"POST {url.path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nContent-Length: {len(body)}\r\n"
             head += "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items())
             start = time.perf_counter()
@@ -211,6 +205,7 @@ async def load(server: Server, clients: int, requests: int, seconds: float, user
         if connection:
             connection[1].close()
 
+    settle(servers)
     server_cpu, database_cpu = cpu_seconds([server.pid]), postgres_cpu(database)
     started, client_cpu = time.perf_counter(), time.process_time()
     deadline = started + seconds
@@ -224,8 +219,21 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
     """Status and body of one HTTP/1.1 response with a Content-Length (uvicorn always sends one here)."""
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
     status = int(head.split(" ", 2)[1])
-    length = next(int(line.split(":", 1)[1]) for line in head.split("\r\n") if line.lower().startswith("content-length:"))
+    length = next((int(line.split(":", 1)[1]) for line in head.split("\r\n")
+                   if line.lower().startswith("content-length:")), 0)
     return status, (await reader.readexactly(length)).decode()
+
+
+def settle(servers: list[Server], timeout: float = 30) -> None:
+    """Waits until no server is still busy with the last run (work RepCoach does after acknowledging)."""
+    deadline = time.monotonic() + timeout
+    before = sum(cpu_seconds([server.pid for server in servers]).values())
+    while time.monotonic() < deadline:
+        time.sleep(0.25)
+        after = sum(cpu_seconds([server.pid for server in servers]).values())
+        if after - before < 0.02:
+            return
+        before = after
 
 
 def cpu_seconds(pids) -> dict[int, float]:

@@ -6,12 +6,15 @@ migrations) and filled with bulk Core inserts, in chunks.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import platform
 import random
 import socket
 import sqlite3
+import subprocess
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -24,7 +27,9 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
+from bot.local_slack import TEAM_ID as WORKSPACE  # the workspace the stand-in and signed requests speak for
 from coaching import db
 from coaching.models import DayLog, Rep, TeamMember
 from coaching.teams import create_team
@@ -32,7 +37,6 @@ from coaching.teams import create_team
 ROOT = Path(__file__).resolve().parent.parent
 # The PostgreSQL server the benchmarks create their own databases on.
 POSTGRES_SERVER = os.environ.get("REPCOACH_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:55433").rstrip("/")
-WORKSPACE = "T0TEAM"  # tests.slack_stand_in.TEAM_ID: the workspace the stand-in and the signed requests speak for
 PROTECTED_DATABASES = {"repcoach_test", "postgres", "template0", "template1"}
 
 
@@ -73,6 +77,15 @@ def _postgres() -> str:
             f"synchronous_commit={synchronous_commit}, shared_buffers={shared_buffers})")
 
 
+def code_fingerprint() -> str:
+    """A digest of the code measured (bot/, coaching/, migrations/, content/), to tell which state a figure is for."""
+    digest = hashlib.sha256()
+    for path in sorted(p for folder in ("bot", "coaching", "migrations", "content") for p in (ROOT / folder).rglob("*")
+                       if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def print_machine(title: str) -> None:
     packages = ", ".join(f"{name} {metadata.version(name)}"
                          for name in ("SQLAlchemy", "slack_bolt", "slack_sdk", "starlette", "uvicorn", "psycopg", "httpx"))
@@ -86,7 +99,29 @@ def print_machine(title: str) -> None:
     print(f"SQLite      {sqlite3.sqlite_version}")
     print(f"PostgreSQL  {_postgres()}")
     print(f"packages    {packages}")
+    print(f"code        bot/ coaching/ migrations/ content/ digest {code_fingerprint()}")
     print(flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def local_slack() -> Iterator[str]:
+    """The Slack stand-in (bot.local_slack, no artificial delay) in its own process, so its work is not counted
+    as ours; it answers for any user. Yields its Web API URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot.local_slack", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        process.stdout.readline()  # "Slack stand-in listening; ..."
+        yield f"http://127.0.0.1:{port}/api/"
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 # --- timing and figures -----------------------------------------------------------------------------
@@ -120,14 +155,12 @@ def ratio(numerator: float, denominator: float) -> float:
 
 @dataclass(frozen=True)
 class Target:
+    """A figure's ceiling: met when the figure is at or below it."""
+
     limit: float
-    higher_is_better: bool = False
 
     def met(self, value: float) -> bool:
-        return value >= self.limit if self.higher_is_better else value <= self.limit
-
-    def describe(self, unit: str) -> str:
-        return f"{'>=' if self.higher_is_better else '<='} {self.limit:g}{unit}"
+        return value <= self.limit
 
 
 @dataclass
@@ -136,6 +169,7 @@ class Report:
 
     title: str
     lines: list[str] = field(default_factory=list)
+    targets: int = 0
     misses: int = 0
 
     def figure(self, name: str, value: float, unit: str = "", target: Target | None = None, digits: int = 1) -> None:
@@ -143,9 +177,10 @@ class Report:
         verdict = ""
         if target is not None:
             met = target.met(value)
+            self.targets += 1
             self.misses += not met
-            verdict = f"target {target.describe(unit):<12} {'PASS' if met else 'MISS'}"
-        line = f"  {name:<58} {shown:>14}   {verdict}".rstrip()
+            verdict = f"target <= {target.limit:g}{unit:<8} {'PASS' if met else 'MISS'}"
+        line = f"  {name:<66} {shown:>14}   {verdict}".rstrip()
         self.lines.append(line)
         print(line, flush=True)
 
@@ -156,8 +191,8 @@ class Report:
         print(f"\n== {self.title}: summary")
         for line in self.lines:
             print(line)
-        targeted = sum("target" in line for line in self.lines)
-        print(f"  {targeted - self.misses} of {targeted} targets met", flush=True)
+        print(f"  {self.targets - self.misses} of {self.targets} targets met; "
+              f"load average at the end {', '.join(f'{value:.2f}' for value in os.getloadavg())}", flush=True)
         return 1 if self.misses else 0
 
 
@@ -192,7 +227,7 @@ def empty_database(url: str) -> Engine:
 def is_up_to_date(engine: Engine) -> bool:
     try:
         return db.current_revision(engine) == db.head_revision(engine)
-    except Exception:  # noqa: BLE001 (an unreachable or foreign database is simply not reusable)
+    except SQLAlchemyError:  # unreachable, or not RepCoach's: not reusable
         return False
 
 

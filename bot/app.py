@@ -26,12 +26,13 @@ class _SameTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def build_app(settings: Settings, deps: Deps) -> App:
-    settings.require("slack_bot_token", "slack_signing_secret")
+def build_app(settings: Settings, deps: Deps, verify_requests: bool = True) -> App:
+    """`verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack."""
+    settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
     client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
     logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
     try:
-        app = App(client=client, signing_secret=settings.slack_signing_secret)
+        app = App(client=client, signing_secret=settings.slack_signing_secret, request_verification_enabled=verify_requests)
     except BoltError as error:
         raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
     register_all(app, deps)

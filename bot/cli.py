@@ -32,6 +32,9 @@ from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.teams import find_team
 
 
+PROMPT_TEXT = "repcoach> "
+
+
 class CommandError(Exception):
     """Stops the command with one line on stderr and exit status 1."""
 
@@ -57,6 +60,16 @@ def main(argv: list[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="repcoach", description="RepCoach: a Slack bot that coaches service reps.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    demo = commands.add_parser("demo", help="a full RepCoach week on this machine, with no Slack workspace")
+    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="where to write the pages, charts and database")
+    demo.set_defaults(run=run_demo_command)
+
+    shell = commands.add_parser("shell", help="type slash commands as a user and see the answers, with no Slack")
+    shell.add_argument("--user", default="U0YOU", help="the Slack user id to act as")
+    shell.add_argument("--tz", default="UTC", help="their timezone, like Europe/Rome")
+    shell.add_argument("--locale", default="en-US", help="their Slack locale; it-IT gets Italian tips")
+    shell.set_defaults(run=run_shell_command)
 
     serve = commands.add_parser("serve", help="serve Slack's requests over HTTP at /slack/events")
     serve.add_argument("--host", default="127.0.0.1")
@@ -169,6 +182,33 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
+
+
+def run_demo_command(_settings: Settings, args: argparse.Namespace) -> None:
+    from rich.console import Console
+
+    from bot.demo import run_demo
+
+    logging.getLogger().setLevel(logging.WARNING)
+    run_demo(args.out, Console())
+
+
+def run_shell_command(settings: Settings, args: argparse.Namespace) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from rich.console import Console
+
+    from bot.shell import run_shell
+
+    try:
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise CommandError(f"{args.tz!r} is not a timezone; use a name like Europe/Rome") from None
+    engine = connect(settings, migrate=True)
+    logging.getLogger().setLevel(logging.WARNING)
+    console = Console()
+    lines = iter(lambda: console.input(PROMPT_TEXT), None) if sys.stdin.isatty() else sys.stdin
+    run_shell(settings, engine, args.user, args.tz, args.locale, console, lines)
 
 
 def run_socket(settings: Settings, args: argparse.Namespace) -> None:

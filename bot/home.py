@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.mentions import mention
-from bot.messages import context, header, render, scorecard_blocks, section, sections
+from bot.messages import context, header, plural, render, scorecard_blocks, section, sections
 from bot.nudge_messages import ActionId, BUTTON_LABELS, FEEDBACK_BY_ACTION, NudgeButton
 from coaching import preferences
 from coaching.models import Nudge, Rep
@@ -46,7 +46,7 @@ def home_view(session: Session, deps: Deps, rep: Rep, now: datetime) -> dict:
     blocks: list[dict] = [
         header("Your week on RepCoach"),
         {"type": "actions", "block_id": "home_log", "elements": [_button(ActionId.OPEN_LOG_FORM, "Log today", "log", "primary")]},
-        context(f":fire: {streak} logged day{'s' if streak != 1 else ''} in a row" if streak else "Log today to start a streak."),
+        context(f":fire: {plural(streak, 'logged day')} in a row" if streak else "Log today to start a streak."),
     ]
     if scorecard.days_logged:
         scorecard_part, _ = scorecard_blocks(scorecard, "This week against your targets")

@@ -105,7 +105,7 @@ def scorecard_message(scorecard: Scorecard, title: str, own: bool = True) -> Mes
 
 def scorecard_blocks(scorecard: Scorecard, heading: str) -> tuple[list[dict], str]:
     """The scorecard's blocks under `heading`, and its one-line overall summary."""
-    blocks = [header(heading), context(f"{span_label(scorecard.period)} · {scorecard.days_logged} logged days")]
+    blocks = [header(heading), context(f"{span_label(scorecard.period)} · {plural(scorecard.days_logged, 'logged day')}")]
     for perspective in PERSPECTIVES:
         blocks.append(section(render("scorecard_perspective.md.j2", name=perspective, lines=scorecard.perspective(perspective))))
     labels = {line.definition.key: line.definition.label for line in scorecard.lines}
@@ -113,6 +113,10 @@ def scorecard_blocks(scorecard: Scorecard, heading: str) -> tuple[list[dict], st
     summary = render("scorecard_overall.md.j2", scorecard=scorecard, below=below)
     blocks += [{"type": "divider"}, section(summary)]
     return blocks, summary
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def span_label(period) -> str:

@@ -74,7 +74,7 @@ def _best_customer_lift(eligible, now, before, definition: ScorecardDefinition, 
                 continue
             gain = (new - old) if metric.direction == "higher" else (old - new)
             relative = gain / targets[metric.key]
-            if gain > 0 and (best is None or relative > best[0]):
+            if gain > 0 and metric.visible(gain) and (best is None or relative > best[0]):
                 best = (relative, Win("customer_lift", rep, metric, gain))
     return best[1] if best else None
 

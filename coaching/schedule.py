@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import insert_new
 from coaching.library import Language, Library
-from coaching.models import Nudge, Rep, TeamHoliday, TeamMember, TimeOff
+from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
 from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
 from coaching.preferences import is_paused, language, nudge_time, work_days
 from coaching.reps import DEFAULT_TZ
@@ -100,6 +100,7 @@ def plan_due_nudges(
         Nudge.delivery_key.in_([delivery_key(rep, day) for rep, day in due])
     )))
     due = [(rep, day) for rep, day in due if delivery_key(rep, day) not in taken]
+    due = _without_leads_who_do_not_log(session, due)
     if not due:
         return []
     choices = _choose(session, due, library, definition, seed)
@@ -117,6 +118,21 @@ def plan_due_nudges(
         for rep, day, choice, lang in choices
         if delivery_key(rep, day) in ids
     ]
+
+
+def _without_leads_who_do_not_log(session: Session, due: list[tuple[Rep, date]]) -> list[tuple[Rep, date]]:
+    """Leads are coached like reps only if they log days themselves; otherwise they would get a daily
+    reminder to log that is not meant for them."""
+    if not due:
+        return due
+    leads = set(session.scalars(select(TeamMember.rep_id).where(
+        TeamMember.is_lead, TeamMember.rep_id.in_([rep.id for rep, _ in due])
+    )))
+    if not leads:
+        return due
+    since = min(day for _, day in due) - timedelta(days=FIGURES_WINDOW_DAYS)
+    logging = set(session.scalars(select(DayLog.rep_id).where(DayLog.rep_id.in_(leads), DayLog.day >= since).distinct()))
+    return [(rep, day) for rep, day in due if rep.id not in leads or rep.id in logging]
 
 
 def plan_tip(

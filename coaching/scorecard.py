@@ -63,9 +63,15 @@ class MetricDefinition(BaseModel):
         return f"{value:.1f}{self.unit}"
 
     def format_change(self, change: float) -> str:
+        if not self.visible(change):
+            return "no change"
         if self.kind == "rate":
             return f"{change * 100:+.0f} pts"
         return f"{change:+.1f}{self.unit}"
+
+    def visible(self, change: float) -> bool:
+        """Whether a change shows at the precision figures are shown in (1 point, or 0.1)."""
+        return round(abs(change) * (100 if self.kind == "rate" else 10)) > 0
 
 
 class ScorecardDefinition(BaseModel):
@@ -214,7 +220,7 @@ class MetricLine:
     @property
     def improved(self) -> bool | None:
         change = self.change
-        if change is None or abs(change) < 1e-9:
+        if change is None or not self.definition.visible(change):
             return None
         return (change > 0) == (self.definition.direction == "higher")
 

@@ -23,6 +23,8 @@ from coaching.teams import reps_of, targets_for
 HISTORY_WEEKS = 8
 # A rep needs this many logged days in a week before a win can name them.
 MIN_DAYS_NAMED = 3
+# A weekly fall smaller than this share of the target is noise, not a risk.
+RISK_STEP = 0.05
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ def _risks(now: Figures, before: Figures, earlier: Figures, definition: Scorecar
         series = [earlier.values.get(metric.key), before.values.get(metric.key), now.values.get(metric.key)]
         if None in series:
             continue
-        worse = [b < a if metric.direction == "higher" else b > a for a, b in zip(series, series[1:])]
+        # Each week worse by more than noise: at least RISK_STEP of the target.
+        step = RISK_STEP * metric.target
+        worse = [(a - b if metric.direction == "higher" else b - a) >= step for a, b in zip(series, series[1:])]
         if all(worse):
             risks.append(f"{metric.label} falling two weeks running")
     return tuple(risks)

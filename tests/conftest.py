@@ -32,7 +32,7 @@ from tests.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from tests.slack_stand_in import SlackStandIn
+from bot.local_slack import LocalSlack
 
 
 @pytest.fixture(scope="session")
@@ -76,13 +76,13 @@ class Clock:
 
 @pytest.fixture(scope="session")
 def slack_session():
-    stand_in = SlackStandIn().start()
+    stand_in = LocalSlack().start()
     yield stand_in
     stand_in.stop()
 
 
 @pytest.fixture
-def slack(slack_session) -> SlackStandIn:
+def slack(slack_session) -> LocalSlack:
     slack_session.reset()
     for user_id in ("U0ANNA", "U0BRUNO", "U0CARLA"):
         slack_session.add_user(user_id)
@@ -103,7 +103,7 @@ def clock(clock_session) -> Clock:
 @dataclass
 class Bot:
     url: str
-    slack: SlackStandIn
+    slack: LocalSlack
     http: httpx.Client
     deps: Deps
     client: WebClient

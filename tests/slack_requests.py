@@ -8,7 +8,7 @@ import json
 import time
 from urllib.parse import urlencode
 
-from tests.slack_stand_in import TEAM_ID
+from bot.local_slack import TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

@@ -19,7 +19,7 @@ from coaching.models import OutboxMessage
 from coaching.outbox import OutboxPolicy
 from coaching.reps import get_or_create_rep
 from tests.slack_requests import BOT_TOKEN
-from tests.slack_stand_in import TEAM_ID, dm_channel
+from bot.local_slack import TEAM_ID, dm_channel
 from tests.test_cli import REPCOACH, repcoach, serving, zone_where_it_is_about_ten
 
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -14,7 +14,7 @@ from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from tests.slack_stand_in import TEAM_ID
+from bot.local_slack import TEAM_ID
 
 ROME, LOS_ANGELES = ZoneInfo("Europe/Rome"), ZoneInfo("America/Los_Angeles")
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
@@ -130,6 +130,7 @@ def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobod
         team = create_team(session, TEAM_ID, "Tier 1")
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0CARLA"))
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
+    log_weekdays(sessions, "U0LEAD", date(2026, 11, 20), 7)  # a lead who logs is coached like a rep
     clock.fixed = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # Monday 08:00 in Rome
     assert "paused through Tue 24 Nov" in bot.slash("/coach", "pause 2 days", user="U0ANNA").json()["text"]
     bot.slash("/coach", "away 2026-11-24..2026-11-26", user="U0BRUNO")
@@ -216,3 +217,13 @@ def test_a_nudge_time_skipped_or_repeated_by_daylight_saving_sends_once(bot, ses
 
     assert [at for at, _, _ in autumn] == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]  # 02:30 summer time, once
     assert [at for at, _, _ in spring] == [datetime(2027, 3, 28, 1, 0, tzinfo=UTC)]  # 03:00, the first minute after the jump
+
+
+def test_a_lead_who_does_not_log_gets_no_reminders_to_log(bot, sessions, slack):
+    with sessions.begin() as session:
+        team = create_team(session, TEAM_ID, "Tier 1")
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0ANNA"))
+    slack.add_user("U0LEAD")
+    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    assert [call.args["channel"] for call in slack.calls_to("chat.postMessage")] == ["U0ANNA"]

@@ -1,7 +1,7 @@
 """A local stand-in for Slack's Web API: answers like Slack, records every call, and can misbehave.
 
 Point SLACK_API_URL at `stand_in.api_url`. Responses to `response_url` are recorded too, at
-`stand_in.response_url(name)`. Run it alone with `python -m tests.slack_stand_in --port 3001`.
+`stand_in.response_url(name)`. Run it alone with `python -m bot.local_slack --port 3001`.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ class Faults:
 
 
 @dataclass
-class SlackStandIn:
+class LocalSlack:
     users: dict[str, dict] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     faults: Faults = field(default_factory=Faults)
@@ -61,7 +61,7 @@ class SlackStandIn:
     _counts: Counter = field(default_factory=Counter)
     _history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
-    def start(self, port: int = 0) -> SlackStandIn:
+    def start(self, port: int = 0) -> LocalSlack:
         stand_in = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -226,7 +226,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
     args = parser.parse_args()
-    stand_in = SlackStandIn(any_user=True).start(args.port)
+    stand_in = LocalSlack(any_user=True).start(args.port)
     print(f"Slack stand-in listening; set SLACK_API_URL={stand_in.api_url}", flush=True)
     threading.Event().wait()
 

@@ -1,0 +1,182 @@
+"""`repcoach demo`: a whole RepCoach week on this machine, with no Slack workspace.
+
+Two teams in several timezones and both languages log eight weeks of days; then the real jobs run
+against the local Slack stand-in (nudges on Friday and Monday, recognition on Friday afternoon, the
+leads' summaries on Monday morning), and every message they sent is shown in the terminal and
+written as an HTML page under the output folder, with the charts as PNG files.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.progress import track
+from sqlalchemy import select
+
+from bot.deps import Deps
+from bot.jobs import JOBS
+from bot.local_slack import LocalSlack
+from bot.pacing import ChannelPacer, TokenBucket
+from bot.preview import to_html, to_terminal
+from bot.slack_client import make_client
+from coaching import db
+from coaching.feedback import record_feedback
+from coaching.models import Nudge
+from coaching.outcomes import record_day
+from coaching.reps import get_or_create_rep
+from coaching.teams import add_member, create_team
+
+WORKSPACE = "T0DEMO"
+WEEKS = 8
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: str
+    name: str
+    tz: str
+    locale: str
+    # The metric this rep is working on, or None for someone already on target.
+    weak: str | None = None
+
+
+TEAMS = [
+    ("Roma Care", "C0ROMA", Person("U0GIULIA", "Giulia", "Europe/Rome", "it-IT"), [
+        Person("U0MARCO", "Marco", "Europe/Rome", "it-IT", "fcr"),
+        Person("U0SOFIA", "Sofia", "Europe/Rome", "it-IT", "csat"),
+        Person("U0LUCA", "Luca", "Europe/London", "en-GB", "upsells"),
+        Person("U0CHIARA", "Chiara", "Europe/Rome", "it-IT"),
+    ]),
+    ("Pacific Support", "C0PACIFIC", Person("U0MAYA", "Maya", "America/Los_Angeles", "en-US"), [
+        Person("U0JAMES", "James", "America/Los_Angeles", "en-US", "aht"),
+        Person("U0PRIYA", "Priya", "America/Denver", "en-US", "recommit"),
+        Person("U0DIEGO", "Diego", "America/New_York", "en-US", "complaints"),
+        Person("U0EMMA", "Emma", "America/Los_Angeles", "en-US"),
+    ]),
+]
+
+
+def simulated_day(rng: random.Random, weak: str | None, week: int) -> dict:
+    """One plausible day; a weak spot starts well off target and gets a little better each week."""
+    contacts = rng.randint(22, 38)
+
+    def share(field: str, usual: float, weak_start: float) -> int:
+        rate = weak_start + (usual - weak_start) * week / (2 * WEEKS) if weak == field else usual
+        return max(0, min(contacts, round(contacts * rng.gauss(rate, rate / 6))))
+
+    def average(field: str, usual: float, weak_start: float, spread: float) -> float:
+        mean = weak_start + (usual - weak_start) * week / (2 * WEEKS) if weak == field else usual
+        return rng.gauss(mean, spread)
+
+    return {
+        "contacts": contacts,
+        "fcr": share("fcr", 0.85, 0.64),
+        "repeat": share("repeat", 0.07, 0.16),
+        "csat": round(min(5.0, average("csat", 4.65, 4.1, 0.08)), 2),
+        "aht": round(average("aht", 7.1, 11.0, 0.4), 1),
+        "complaints": share("complaints", 0.008, 0.06),
+        "upsells": share("upsells", 0.07, 0.02),
+        "crosssells": share("crosssells", 0.07, 0.02),
+        "referrals": share("referrals", 0.13, 0.04),
+        "recommit": share("recommit", 0.36, 0.18),
+        "practices": rng.randint(0, 2),
+    }
+
+
+def run_demo(out: Path, console: Console) -> None:
+    started = datetime.now(UTC)
+    if out.exists():
+        shutil.rmtree(out)
+    (out / "messages").mkdir(parents=True)
+    engine = db.make_engine(f"sqlite:///{out / 'demo.db'}")
+    db.upgrade(engine)
+    sessions = db.make_sessions(engine)
+    slack = LocalSlack().start()
+    people = {person.user_id: person for _, _, lead, reps in TEAMS for person in (lead, *reps)}
+    for person in people.values():
+        slack.add_user(person.user_id, tz=person.tz, locale=person.locale)
+    deps = Deps(sessions, bucket=TokenBucket(60_000, burst=1000), pacer=ChannelPacer(interval=0))
+    client = make_client("xoxb-demo", slack.api_url, timeout=10)
+
+    monday = date.today() - timedelta(days=date.today().weekday())
+    first_day = monday - timedelta(weeks=WEEKS)
+    rng = random.Random(42)
+    with sessions.begin() as session:
+        for name, channel, lead, reps in TEAMS:
+            team = create_team(session, WORKSPACE, name, channel)
+            add_member(session, team, get_or_create_rep(session, WORKSPACE, lead.user_id), is_lead=True)
+            for person in reps:
+                add_member(session, team, get_or_create_rep(session, WORKSPACE, person.user_id))
+    for week in track(range(WEEKS), description="Simulating eight weeks of logged days", console=console):
+        with sessions.begin() as session:
+            for _, _, _, reps in TEAMS:
+                for person in reps:
+                    rep = get_or_create_rep(session, WORKSPACE, person.user_id)
+                    for weekday in range(5):
+                        day = first_day + timedelta(weeks=week, days=weekday)
+                        record_day(session, rep, day, simulated_day(rng, person.weak, week), started)
+
+    friday = monday - timedelta(days=3)
+    sweep(deps, client, datetime.combine(friday, datetime.min.time(), UTC), hours=36)
+    answer_some_tips(sessions, rng)
+    sweep(deps, client, datetime.combine(monday, datetime.min.time(), UTC) - timedelta(hours=12), hours=36)
+    slack.stop()
+
+    pages = show(slack, people, out, console)
+    console.print(f"\n[bold]{pages} messages[/bold] written to {out / 'messages'} (open {out / 'index.html'}); "
+                  f"the database is {out / 'demo.db'}. Took {(datetime.now(UTC) - started).total_seconds():.0f} s.")
+
+
+def sweep(deps: Deps, client, start: datetime, hours: int) -> None:
+    """Runs every job every half hour, as `repcoach serve` does every minute."""
+    for step in range(hours * 2):
+        for job in JOBS.values():
+            job(deps, client, start + timedelta(minutes=30 * step))
+
+
+def answer_some_tips(sessions, rng: random.Random) -> None:
+    with sessions.begin() as session:
+        for nudge in session.scalars(select(Nudge).where(Nudge.practice_id.is_not(None))):
+            record_feedback(session, nudge, rng.choice(["helpful", "helpful", "not_for_me"]), datetime.now(UTC))
+
+
+def show(slack: LocalSlack, people: dict[str, Person], out: Path, console: Console) -> int:
+    names = {user_id: person.name for user_id, person in people.items()}
+    charts = _charts(slack, out)
+    index = []
+    for number, call in enumerate(slack.calls_to("chat.postMessage"), start=1):
+        recipient = call.args["channel"]
+        key = call.structured("metadata")["event_payload"]["key"]
+        kind = key.split(":")[0]
+        audience = f"#{recipient.lower().removeprefix('c0')}" if recipient.startswith("C") else f"DM to {names[recipient]}"
+        title = f"{kind} · {audience}"
+        message = {"text": call.args["text"], "blocks": call.structured("blocks")}
+        console.print(Panel(to_terminal(message, names), title=title, title_align="left", width=100))
+        page = f"{number:02d}-{kind}-{re.sub(r'[^a-z0-9]+', '-', audience.lower()).strip('-')}.html"
+        images = [f"../charts/{name}" for name in charts.get(recipient, [])] if kind == "summary" else []
+        (out / "messages" / page).write_text(to_html(message, names, title, images), encoding="utf-8")
+        index.append(f'<li><a href="messages/{page}">{title}</a></li>')
+    (out / "index.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>RepCoach demo</title><h1>What everyone received</h1><ul>"
+        + "".join(index) + "</ul>", encoding="utf-8")
+    return len(index)
+
+
+def _charts(slack: LocalSlack, out: Path) -> dict[str, list[str]]:
+    """Writes the uploaded PNGs; returns their file names by the user whose DM they went to."""
+    (out / "charts").mkdir()
+    by_user: dict[str, list[str]] = {}
+    for call in slack.calls_to("files.completeUploadExternal"):
+        for uploaded in call.structured("files"):
+            name = re.sub(r"[^a-z0-9]+", "-", uploaded.get("title", uploaded["id"]).lower()).strip("-") + ".png"
+            (out / "charts" / name).write_bytes(slack.uploads[uploaded["id"]])
+            user = "U" + call.args["channel_id"][1:]  # the DM conversation D… belongs to user U…
+            by_user.setdefault(user, []).append(name)
+    return by_user
