@@ -12,7 +12,6 @@ from bot.deps import Deps
 from bot.listeners import register_all
 from bot.messages import simple
 from bot.settings import Settings, SettingsError
-from bot.slack_client import make_client
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +28,9 @@ class _SameTokenNotice(logging.Filter):
 def build_app(settings: Settings, deps: Deps, verify_requests: bool = True) -> App:
     """`verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack."""
     settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
-    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
     logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
     try:
-        app = App(client=client, signing_secret=settings.slack_signing_secret, request_verification_enabled=verify_requests)
+        app = App(client=deps.clients.default, signing_secret=settings.slack_signing_secret, request_verification_enabled=verify_requests)
     except BoltError as error:
         raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
     register_all(app, deps)

@@ -20,7 +20,6 @@ from bot.deps import deps_from_settings
 from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import start_scheduler
-from bot.slack_client import make_client
 from bot.settings import Settings, SettingsError, load_settings
 from coaching import db, outbox
 from coaching.feedback import practice_stats
@@ -175,7 +174,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     deps = deps_from_settings(settings, db.make_sessions(engine))
     bolt_app = build_app(settings, deps)
     scheduler = None if args.no_scheduler else start_scheduler(
-        deps, bolt_app.client, settings.scheduler_misfire_grace_seconds, settings.retention_months
+        deps, settings.scheduler_misfire_grace_seconds, settings.retention_months
     )
     try:
         uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
@@ -311,9 +310,8 @@ def run_job(settings: Settings, args: argparse.Namespace) -> None:
     engine = connect(settings)
     require_schema(engine)
     deps = deps_from_settings(settings, db.make_sessions(engine))
-    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
     job = JOBS[args.job]
-    report = job(deps, client, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
+    report = job(deps, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
     delivery = report.delivery
     print(f"{args.job}: {report.planned} planned; outbox: {delivery.sent} sent, {delivery.failed} failed")
     if delivery.failed:
@@ -345,8 +343,7 @@ def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
             outbox.retry_now(session, args.id, deps.now())
     except outbox.OutboxError as error:
         raise CommandError(str(error)) from None
-    client = make_client(settings.slack_bot_token, settings.slack_api_url, settings.slack_timeout_seconds)
-    report = OutboxSender(deps, client).send_one(args.id)
+    report = OutboxSender(deps).send_one(args.id)
     if report.sent:
         print(f"outbox message {args.id} sent")
         return

@@ -25,7 +25,7 @@ from bot.jobs import JOBS
 from bot.local_slack import LocalSlack
 from bot.pacing import ChannelPacer, TokenBucket
 from bot.preview import to_html, to_terminal
-from bot.slack_client import make_client
+from bot.slack_client import WorkspaceClients
 from coaching import db
 from coaching.feedback import record_feedback
 from coaching.models import Nudge
@@ -102,8 +102,8 @@ def run_demo(out: Path, console: Console) -> None:
     people = {person.user_id: person for _, _, lead, reps in TEAMS for person in (lead, *reps)}
     for person in people.values():
         slack.add_user(person.user_id, tz=person.tz, locale=person.locale)
-    deps = Deps(sessions, bucket=TokenBucket(60_000, burst=1000), pacer=ChannelPacer(interval=0))
-    client = make_client("xoxb-demo", slack.api_url, timeout=10)
+    deps = Deps(sessions, bucket=TokenBucket(60_000, burst=1000), pacer=ChannelPacer(interval=0),
+                clients=WorkspaceClients(slack.api_url, timeout=10, token="xoxb-demo"))
 
     monday = date.today() - timedelta(days=date.today().weekday())
     first_day = monday - timedelta(weeks=WEEKS)
@@ -124,9 +124,9 @@ def run_demo(out: Path, console: Console) -> None:
                         record_day(session, rep, day, simulated_day(rng, person.weak, week), started)
 
     friday = monday - timedelta(days=3)
-    sweep(deps, client, datetime.combine(friday, datetime.min.time(), UTC), hours=36)
+    sweep(deps, datetime.combine(friday, datetime.min.time(), UTC), hours=36)
     answer_some_tips(sessions, rng)
-    sweep(deps, client, datetime.combine(monday, datetime.min.time(), UTC) - timedelta(hours=12), hours=36)
+    sweep(deps, datetime.combine(monday, datetime.min.time(), UTC) - timedelta(hours=12), hours=36)
     slack.stop()
 
     pages = show(slack, people, out, console)
@@ -134,11 +134,11 @@ def run_demo(out: Path, console: Console) -> None:
                   f"the database is {out / 'demo.db'}. Took {(datetime.now(UTC) - started).total_seconds():.0f} s.")
 
 
-def sweep(deps: Deps, client, start: datetime, hours: int) -> None:
+def sweep(deps: Deps, start: datetime, hours: int) -> None:
     """Runs every job every half hour, as `repcoach serve` does every minute."""
     for step in range(hours * 2):
         for job in JOBS.values():
-            job(deps, client, start + timedelta(minutes=30 * step))
+            job(deps, start + timedelta(minutes=30 * step))
 
 
 def answer_some_tips(sessions, rng: random.Random) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.pacing import ChannelPacer, TokenBucket
 from bot.settings import Settings
+from bot.slack_client import WorkspaceClients
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
 from coaching.scorecard import ScorecardDefinition, default_definition
@@ -31,11 +32,14 @@ class Deps:
     # One budget for the whole workspace in this process, and Slack's one-a-second per channel.
     bucket: TokenBucket = field(default_factory=lambda: TokenBucket(200))
     pacer: ChannelPacer = field(default_factory=ChannelPacer)
+    clients: WorkspaceClients | None = None
 
 
-def deps_from_settings(settings: Settings, sessions: sessionmaker[Session]) -> Deps:
+def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], installations=None) -> Deps:
+    clients = WorkspaceClients(settings.slack_api_url, settings.slack_timeout_seconds, settings.slack_bot_token, installations)
     return Deps(
         sessions,
         outbox=settings.outbox_policy(),
         bucket=TokenBucket(settings.slack_messages_per_minute),
+        clients=clients,
     )

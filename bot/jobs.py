@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -33,38 +32,47 @@ class JobReport:
     delivery: DrainReport
 
 
-def run_nudges(deps: Deps, client: WebClient, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
+def installed(session: Session, deps: Deps, people: list[Rep]) -> list[Rep]:
+    """The people in workspaces where the app is installed, with fresh profiles; the others are skipped."""
+    by_workspace: dict[str, list[Rep]] = {}
+    for person in people:
+        by_workspace.setdefault(person.workspace_id, []).append(person)
+    kept = []
+    for workspace_id, members in by_workspace.items():
+        client = deps.clients.for_workspace(workspace_id)
+        if client is not None:
+            refresh_profiles(session, client, members, deps.now())
+            kept += members
+    return kept
+
+
+def run_nudges(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
     """Plans the nudges due at `at`, queues them, and sends what is due in the outbox."""
     at = at.astimezone(UTC)
     with deps.sessions.begin() as session:
-        reps = list(session.scalars(select(Rep)))
-        refresh_profiles(session, client, reps, deps.now())
+        reps = installed(session, deps, list(session.scalars(select(Rep))))
         planned = plan_due_nudges(session, at, deps.library, deps.definition, deps.seed, reps)
         outbox.enqueue(session, [
             {"workspace_id": nudge.rep.workspace_id, "kind": "nudge", "recipient": nudge.rep.user_id,
              "idempotency_key": nudge.delivery_key, "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language)}
             for nudge in planned
         ], deps.now())
-    return JobReport(len(planned), OutboxSender(deps, client).drain(wait_for_retries))
+    return JobReport(len(planned), OutboxSender(deps).drain(wait_for_retries))
 
 
-def run_weekly_summaries(
-    deps: Deps, client: WebClient, at: datetime, wait_for_retries: timedelta = timedelta(0)
-) -> JobReport:
+def run_weekly_summaries(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
     """Each lead, on Monday at 08:00 their time, gets their team's summary of the week before."""
     at = at.astimezone(UTC)
     planned = 0
     with deps.sessions.begin() as session:
         for team in session.scalars(select(Team).order_by(Team.id)):
-            leads = reps_of(session, team, leads=True)
-            refresh_profiles(session, client, leads, deps.now())
-            for lead in leads:
+            for lead in installed(session, deps, reps_of(session, team, leads=True)):
                 monday = due_local_date(lead.tz, at, {MONDAY}, SUMMARY_TIME)
                 if monday is None:
                     continue
                 week = week_of(monday - timedelta(days=7))
                 planned += queue_summary(session, deps, team, lead, week, f"summary:{team.id}:{lead.id}:{week.start}")
-    return JobReport(planned, OutboxSender(deps, client).drain(wait_for_retries))
+    return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
 
 
 def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key: str) -> int:
@@ -78,14 +86,15 @@ def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key
     ], deps.now()))
 
 
-def run_recognition(deps: Deps, client: WebClient, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
+def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
     """Each team channel, on Friday at 16:00 the team's time (its first lead's), gets the week's wins."""
     at = at.astimezone(UTC)
     planned = 0
     with deps.sessions.begin() as session:
         for team in session.scalars(select(Team).where(Team.channel_id.is_not(None)).order_by(Team.id)):
-            leads = reps_of(session, team, leads=True)
-            refresh_profiles(session, client, leads[:1], deps.now())
+            if deps.clients.for_workspace(team.workspace_id) is None:
+                continue
+            leads = installed(session, deps, reps_of(session, team, leads=True)[:1])
             friday = due_local_date(leads[0].tz if leads else DEFAULT_TZ, at, {FRIDAY}, RECOGNITION_TIME)
             if friday is None:
                 continue
@@ -100,7 +109,7 @@ def run_recognition(deps: Deps, client: WebClient, at: datetime, wait_for_retrie
                 {"workspace_id": team.workspace_id, "kind": "recognition", "recipient": team.channel_id,
                  "idempotency_key": key, "payload": recognition_message(recognition, deps.definition)}
             ], deps.now()))
-    return JobReport(planned, OutboxSender(deps, client).drain(wait_for_retries))
+    return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
 
 
 JOBS = {"nudges": run_nudges, "weekly-summary": run_weekly_summaries, "recognition": run_recognition}

@@ -10,7 +10,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -42,7 +42,6 @@ class DrainReport:
 @dataclass
 class OutboxSender:
     deps: Deps
-    client: WebClient
     worker: str = field(default_factory=lambda: f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}")
     rng: random.Random = field(default_factory=random.Random)
 
@@ -72,9 +71,15 @@ class OutboxSender:
         return report
 
     def deliver(self, message: OutboxMessage, report: DrainReport) -> None:
+        client = self.deps.clients.for_workspace(message.workspace_id)
+        if client is None:
+            with self.deps.sessions.begin() as session:
+                outbox.mark_failed(session, message.id, "app_not_installed", self.deps.now())
+            self._failed(message, "app_not_installed", report)
+            return
         if message.uncertain:
             try:
-                found = self.find_delivered(message)
+                found = self.find_delivered(client, message)
             except (SlackApiError, URLError, OSError) as error:
                 self._retry(message, f"history check: {error}", uncertain=True, report=report)
                 return
@@ -84,7 +89,7 @@ class OutboxSender:
         try:
             self.deps.bucket.take()
             self.deps.pacer.wait(message.recipient)
-            response = self.client.chat_postMessage(
+            response = client.chat_postMessage(
                 channel=message.recipient,
                 text=message.payload["text"],
                 blocks=message.payload.get("blocks"),
@@ -98,9 +103,9 @@ class OutboxSender:
             self._retry(message, f"connection: {error}", uncertain=True, report=report)
             return
         self._sent(message, response.get("channel"), response.get("ts"), report, outcome="sent")
-        self.attach_files(message, response.get("channel"))
+        self.attach_files(client, message, response.get("channel"))
 
-    def attach_files(self, message: OutboxMessage, channel: str) -> None:
+    def attach_files(self, client: WebClient, message: OutboxMessage, channel: str) -> None:
         """Uploads the message's files (a chart) into the same conversation. The message reads well
         without them, so a failed upload is logged and not retried; nor is it made again when a
         message was only found after an interruption."""
@@ -108,7 +113,7 @@ class OutboxSender:
         if not files:
             return
         try:
-            self.client.files_upload_v2(
+            client.files_upload_v2(
                 channel=channel,
                 file_uploads=[{"content": base64.b64decode(f["content_b64"]), "filename": f["filename"], "title": f["title"]}
                               for f in files],
@@ -116,14 +121,14 @@ class OutboxSender:
         except (SlackApiError, URLError, OSError) as error:
             self._log(message, "file_upload_failed", str(error))
 
-    def find_delivered(self, message: OutboxMessage) -> tuple[str, str] | None:
+    def find_delivered(self, client: WebClient, message: OutboxMessage) -> tuple[str, str] | None:
         """Looks for the message's idempotency key in the metadata of the conversation's recent messages."""
         with self.deps.sessions() as session:
             channel = outbox.last_channel(session, message.recipient)
         if channel is None:
-            channel = self.client.conversations_open(users=message.recipient)["channel"]["id"]
+            channel = client.conversations_open(users=message.recipient)["channel"]["id"]
         oldest = outbox.utc(message.created_at) - timedelta(minutes=1)
-        history = self.client.conversations_history(
+        history = client.conversations_history(
             channel=channel, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True, limit=200
         )
         for posted in history.get("messages", []):

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
-from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.jobs import JOBS
@@ -27,15 +26,13 @@ logger = logging.getLogger(__name__)
 OUTBOX_DRAIN_SECONDS = 5
 
 
-def start_scheduler(
-    deps: Deps, client: WebClient, misfire_grace_seconds: int, retention_months: int | None
-) -> BackgroundScheduler:
+def start_scheduler(deps: Deps, misfire_grace_seconds: int, retention_months: int | None) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
-    sender = OutboxSender(deps, client)
+    sender = OutboxSender(deps)
 
     def sweep() -> None:
         for name, job in JOBS.items():
-            report = job(deps, client, deps.now())
+            report = job(deps, deps.now())
             if report.planned:
                 logger.info("%s: %d planned", name, report.planned)
 

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.local_slack import TEAM_ID, LocalSlack
 from bot.preview import to_terminal
 from bot.settings import Settings
+from bot.slack_client import WorkspaceClients
 from coaching.db import make_sessions
 
 FOLLOW_UP_WAIT = 0.3
@@ -29,7 +30,8 @@ def run_shell(settings: Settings, engine, user: str, tz: str, locale: str, conso
     slack = LocalSlack(any_user=True).start()
     slack.add_user(user, tz=tz, locale=locale)
     shell_settings = settings.model_copy(update={"slack_bot_token": "xoxb-shell", "slack_api_url": slack.api_url})
-    app = build_app(shell_settings, Deps(make_sessions(engine)), verify_requests=False)
+    clients = WorkspaceClients(slack.api_url, timeout=10, token="xoxb-shell")
+    app = build_app(shell_settings, Deps(make_sessions(engine), clients=clients), verify_requests=False)
     names = {user: user}
     console.print(f"[dim]Slash commands as {user} ({tz}, {locale}); `exit` to leave. Try /log contacts=30 fcr=24 csat=4.6[/dim]")
     for line in lines:

@@ -43,3 +43,27 @@ def make_client(token: str, base_url: str, timeout: float) -> WebClient:
             ReadConnectionErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+class WorkspaceClients:
+    """The Web API client for each workspace: one bot token for every workspace, or (with OAuth)
+    each installation's own, looked up in the installation store."""
+
+    def __init__(self, base_url: str, timeout: float, token: str | None = None, installations=None):
+        self.base_url, self.timeout, self.installations = base_url, timeout, installations
+        self.default = make_client(token, base_url, timeout) if token else None
+        self._by_workspace: dict[str, WebClient] = {}
+
+    def for_workspace(self, workspace_id: str) -> WebClient | None:
+        """None when the app is not installed there (any more)."""
+        if self.default is not None:
+            return self.default
+        if workspace_id not in self._by_workspace:
+            bot = self.installations.find_bot(enterprise_id=None, team_id=workspace_id)
+            if bot is None or not bot.bot_token:
+                return None
+            self._by_workspace[workspace_id] = make_client(bot.bot_token, self.base_url, self.timeout)
+        return self._by_workspace[workspace_id]
+
+    def forget(self, workspace_id: str) -> None:
+        self._by_workspace.pop(workspace_id, None)

@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 import uvicorn
-from slack_sdk import WebClient
 from sqlalchemy import text
 
 from bot.app import build_app
 from bot.deps import Deps
 from bot.pacing import ChannelPacer, TokenBucket
+from bot.slack_client import WorkspaceClients
 from bot.settings import Settings
 from bot.web import create_web_app
 from coaching import db
@@ -106,7 +106,6 @@ class Bot:
     slack: LocalSlack
     http: httpx.Client
     deps: Deps
-    client: WebClient
 
     def post(self, body: str, headers: dict[str, str]) -> httpx.Response:
         return self.http.post(f"{self.url}/slack/events", content=body, headers=headers)
@@ -145,7 +144,8 @@ def bot_session(engine, slack_session, clock_session, database_url):
     )
     # No pause between posts to one channel: simulated days pass in milliseconds here.
     deps = Deps(db.make_sessions(engine), now=clock_session.now, bucket=TokenBucket(60_000, burst=1000),
-                pacer=ChannelPacer(interval=0), outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)))
+                pacer=ChannelPacer(interval=0), outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)),
+                clients=WorkspaceClients(slack_session.api_url, timeout=10, token=BOT_TOKEN))
     bolt_app = build_app(settings, deps)
     server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))
     sock = free_socket()
@@ -155,7 +155,7 @@ def bot_session(engine, slack_session, clock_session, database_url):
         time.sleep(0.01)
     host, port = sock.getsockname()
     with httpx.Client(timeout=10) as http:
-        yield Bot(f"http://{host}:{port}", slack_session, http, deps, bolt_app.client)
+        yield Bot(f"http://{host}:{port}", slack_session, http, deps)
     server.should_exit = True
     thread.join(5)
 

@@ -63,7 +63,7 @@ def test_content_check_names_the_file_and_entry_of_every_fault(tmp_path):
 
 def test_content_stats_shows_sends_helpful_rate_and_effect(bot, sessions, database_url):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     with sessions.begin() as session:
         nudge = session.query(Nudge).one()
         record_feedback(session, nudge, "helpful", datetime.now(UTC))

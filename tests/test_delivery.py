@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from bot.jobs import run_nudges
 from bot.pacing import ChannelPacer, TokenBucket
-from bot.slack_client import make_client
+from bot.slack_client import WorkspaceClients
 from coaching.models import OutboxMessage
 from coaching.outbox import OutboxPolicy
 from coaching.reps import get_or_create_rep
@@ -53,10 +54,10 @@ def test_a_fan_out_to_200_reps_through_429s_500s_and_timeouts_delivers_each_nudg
     slack.faults.server_error_every = 11
     # Every 23rd post is delivered, but answered after the client has given up waiting.
     slack.faults.slow_every, slack.faults.slow_seconds = 23, 0.6
-    client = make_client(BOT_TOKEN, slack.api_url, timeout=0.25)
+    impatient = replace(bot.deps, clients=WorkspaceClients(slack.api_url, timeout=0.25, token=BOT_TOKEN))
 
     with caplog.at_level(logging.INFO, logger="repcoach.delivery"):
-        report = run_nudges(bot.deps, client, TUESDAY_0930_ROME, wait_for_retries=timedelta(seconds=30))
+        report = run_nudges(impatient, TUESDAY_0930_ROME, wait_for_retries=timedelta(seconds=30))
 
     assert report.planned == 200 and report.delivery.sent == 200 and report.delivery.failed == 0
     assert_each_delivered_once(slack, users)
@@ -76,7 +77,7 @@ def test_a_permanent_error_fails_the_message_with_its_reason_and_is_not_retried(
     add_reps(sessions, slack, 2)
     slack.faults.permanent_errors = {"U00001": "account_inactive"}
 
-    report = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME, wait_for_retries=timedelta(seconds=5))
+    report = run_nudges(bot.deps, TUESDAY_0930_ROME, wait_for_retries=timedelta(seconds=5))
 
     assert (report.delivery.sent, report.delivery.failed) == (1, 1)
     failed = [row for row in outbox_rows(sessions) if row.status == "failed"]
@@ -146,7 +147,7 @@ def test_two_serve_processes_on_one_postgresql_send_each_message_once(sessions, 
 def test_metrics_count_sends_and_show_the_queue(bot, sessions, slack):
     add_reps(sessions, slack, 3)
     bot.slash("/log", "contacts=3")
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     text = bot.http.get(f"{bot.url}/metrics").text
     sent = [line for line in text.splitlines() if line.startswith('repcoach_messages_sent_total{kind="nudge"}')]
     assert sent and float(sent[0].split()[-1]) >= 3

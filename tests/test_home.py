@@ -54,7 +54,7 @@ def test_a_brand_new_user_gets_a_home_tab_and_one_welcome_dm(bot, sessions, slac
 
 def test_the_home_tab_shows_the_week_the_streak_and_latest_tips_and_refreshes_after_a_log(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     bot.log("contacts=30 fcr=27")
     view = slack.wait_for("views.publish")[-1].structured("view")
     assert_valid_view(view)

@@ -3,7 +3,6 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_nudges
@@ -43,7 +42,7 @@ def sweep(bot, first: datetime, last: datetime, step: timedelta) -> list[tuple[d
     at = first
     while at <= last:
         before = len(bot.slack.calls_to("chat.postMessage"))
-        run_nudges(bot.deps, bot.client, at)
+        run_nudges(bot.deps, at)
         for call in bot.slack.calls_to("chat.postMessage")[before:]:
             message = {"text": call.args["text"], "blocks": call.structured("blocks")}
             sent.append((at, call.args["channel"], message))
@@ -88,7 +87,7 @@ def test_each_nudge_aims_at_the_reps_weakest_metric_in_their_language(bot, sessi
     log_weekdays(sessions, "U0CARLA", yesterday, 14)
     add_rep(sessions, "U0DARIO")
 
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
 
     [anna], [bruno], [carla], [dario] = (nudges(sessions, user) for user in ("U0ANNA", "U0BRUNO", "U0CARLA", "U0DARIO"))
     assert (anna.kind, anna.metric, anna.language) == ("practice", "fcr_rate", "en")
@@ -108,15 +107,15 @@ def test_each_nudge_aims_at_the_reps_weakest_metric_in_their_language(bot, sessi
 
 def test_running_the_job_again_at_the_same_instant_sends_nothing_more(bot, sessions, slack):
     add_rep(sessions, "U0ANNA")
-    first = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
-    again = run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME + timedelta(minutes=20))
+    first = run_nudges(bot.deps, TUESDAY_0930_ROME)
+    again = run_nudges(bot.deps, TUESDAY_0930_ROME + timedelta(minutes=20))
     assert (first.delivery.sent, again.delivery.sent) == (1, 0)
     assert len(slack.calls_to("chat.postMessage")) == 1 and len(nudges(sessions, "U0ANNA")) == 1
 
 
 def test_a_chosen_language_wins_over_the_slack_locale(bot, sessions, slack):
     bot.slash("/coach", "lang it")
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     assert "Benvenuto" in slack.calls_to("chat.postMessage")[0].args["text"]
 
 
@@ -151,7 +150,7 @@ def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobod
 
 def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     [first] = nudges(sessions, "U0ANNA")
     message = {"type": "message", "text": "tip", "ts": "1.2",
                "blocks": slack.calls_to("chat.postMessage")[0].structured("blocks")}
@@ -173,7 +172,7 @@ def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions
 
 def test_a_button_on_someone_elses_nudge_records_nothing(bot, sessions, slack):
     add_rep(sessions, "U0ANNA")
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
 
     bot.click(ActionId.HELPFUL, NudgeButton(nudge_id=nudge.id).model_dump_json(), user="U0BRUNO")
@@ -185,7 +184,7 @@ def test_a_button_on_someone_elses_nudge_records_nothing(bot, sessions, slack):
 
 def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
     bot.click(ActionId.SNOOZE, NudgeButton(nudge_id=nudge.id).model_dump_json())
     slack.wait_for("response/action")
@@ -197,7 +196,7 @@ def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
 
 def test_the_log_today_button_on_the_welcome_nudge_opens_the_form(bot, sessions, slack):
     add_rep(sessions, "U0ANNA")
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
     bot.click(ActionId.OPEN_LOG_FORM, NudgeButton(nudge_id=nudge.id).model_dump_json())
     [call] = slack.wait_for("views.open")
@@ -225,5 +224,5 @@ def test_a_lead_who_does_not_log_gets_no_reminders_to_log(bot, sessions, slack):
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0ANNA"))
     slack.add_user("U0LEAD")
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     assert [call.args["channel"] for call in slack.calls_to("chat.postMessage")] == ["U0ANNA"]

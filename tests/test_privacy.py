@@ -1,7 +1,7 @@
 """Forgetting a person, retention, and exporting everything a workspace owns."""
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -28,7 +28,7 @@ def counts(sessions, user: str) -> tuple[int, int, int, int]:
 def two_reps(bot, sessions):
     for user in ("U0ANNA", "U0BRUNO"):
         log_weekdays(sessions, user, date(2026, 11, 23), 14, fcr=18)
-    run_nudges(bot.deps, bot.client, TUESDAY_0930_ROME)
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
     assert counts(sessions, "U0ANNA") == (1, 10, 1, 1)
     return bot
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_recognition, run_weekly_summaries
-from coaching.models import Kudos, OutboxMessage, Rep, Team, TeamMember, TeamTarget
+from coaching.models import Kudos, TeamTarget
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
@@ -156,9 +156,9 @@ def test_each_lead_gets_a_weekly_summary_with_the_right_numbers_and_a_chart(bot,
     slack.add_user("U0LEAD", tz="Europe/Rome")
     seed_team_of_twelve(sessions)
 
-    early = run_weekly_summaries(bot.deps, bot.client, MONDAY_0800_ROME - timedelta(minutes=5))
-    report = run_weekly_summaries(bot.deps, bot.client, MONDAY_0800_ROME)
-    again = run_weekly_summaries(bot.deps, bot.client, MONDAY_0800_ROME + timedelta(hours=1))
+    early = run_weekly_summaries(bot.deps, MONDAY_0800_ROME - timedelta(minutes=5))
+    report = run_weekly_summaries(bot.deps, MONDAY_0800_ROME)
+    again = run_weekly_summaries(bot.deps, MONDAY_0800_ROME + timedelta(hours=1))
 
     assert (early.planned, report.planned, again.planned) == (0, 1, 0)
     [post] = slack.calls_to("chat.postMessage")
@@ -193,9 +193,9 @@ def test_recognition_names_only_opted_in_reps_with_enough_days_and_only_positive
                 record_day(session, rep, this_week + timedelta(days=weekday), figures, datetime.now(UTC))
         get_or_create_rep(session, TEAM_ID, "U0R06").recognition_opt_out = True
 
-    assert run_recognition(bot.deps, bot.client, FRIDAY_1600_ROME - timedelta(days=1)).planned == 0  # Thursday
-    assert run_recognition(bot.deps, bot.client, FRIDAY_1600_ROME).planned == 1
-    assert run_recognition(bot.deps, bot.client, FRIDAY_1600_ROME + timedelta(minutes=30)).planned == 0
+    assert run_recognition(bot.deps, FRIDAY_1600_ROME - timedelta(days=1)).planned == 0  # Thursday
+    assert run_recognition(bot.deps, FRIDAY_1600_ROME).planned == 1
+    assert run_recognition(bot.deps, FRIDAY_1600_ROME + timedelta(minutes=30)).planned == 0
 
     [post] = slack.calls_to("chat.postMessage")
     assert post.args["channel"] == "C0TIER1"
@@ -215,7 +215,7 @@ def test_a_team_with_nothing_to_celebrate_gets_no_post(bot, sessions, slack):
         team = create_team(session, TEAM_ID, "Quiet", "C0QUIET")
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0ANNA"))
-    assert run_recognition(bot.deps, bot.client, FRIDAY_1600_ROME).planned == 0
+    assert run_recognition(bot.deps, FRIDAY_1600_ROME).planned == 0
     assert slack.calls_to("chat.postMessage") == []
 
 

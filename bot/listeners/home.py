@@ -24,7 +24,7 @@ def register(app: App, deps: Deps) -> None:
             welcomed = queue_welcome(session, deps, rep)
             publish_home(session, client, deps, rep, deps.now())
         if welcomed:
-            OutboxSender(deps, client).drain()
+            OutboxSender(deps).drain()
 
     def setting(action_id: HomeAction, change) -> None:
         @app.action(action_id)

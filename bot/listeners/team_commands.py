@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.listeners.coach_request import CoachRequest, Handler
-from bot.mentions import MentionError, channel_id, mention, split_name, unescape, user_id, user_ids
+from bot.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from bot.messages import Message, simple
 from bot.outbox_sender import OutboxSender
 from bot.team_messages import kudos_message
@@ -47,7 +47,7 @@ def add(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     added = [user for user in users if add_member(request.session, found, _rep(request, user))]
     if any([queue_welcome(request.session, request.deps, _rep(request, user)) for user in added]):
-        request.after.append(lambda: OutboxSender(request.deps, request.client).drain())
+        request.after.append(lambda: OutboxSender(request.deps).drain())
     return simple(f":heavy_plus_sign: Added to *{found.name}*: {_mentions(added) or 'nobody new'}.")
 
 
@@ -126,7 +126,7 @@ def kudos(request: CoachRequest) -> Message:
         "recipient": shared.channel_id if public else receiver.user_id,
         "idempotency_key": f"kudos:{given.id}", "payload": kudos_message(giver.user_id, receiver.user_id, reason),
     }], request.deps.now())
-    request.after.append(lambda: OutboxSender(request.deps, request.client).drain())
+    request.after.append(lambda: OutboxSender(request.deps).drain())
     if public:
         return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{shared.channel_id}>.")
     return simple(f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly.")
@@ -150,7 +150,7 @@ def summary(request: CoachRequest) -> Message:
     stamp = request.deps.now().isoformat()
     for found in led:
         queue_summary(request.session, request.deps, found, request.rep, week, f"summary-now:{found.id}:{request.rep.id}:{stamp}")
-    request.after.append(lambda: OutboxSender(request.deps, request.client).drain(timedelta(seconds=30)))
+    request.after.append(lambda: OutboxSender(request.deps).drain(timedelta(seconds=30)))
     return simple(f":bar_chart: Your summary for {', '.join(found.name for found in led)} (this week so far) is on its way to your DMs.")
 
 
