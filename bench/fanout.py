@@ -1,10 +1,11 @@
 """`python -m bench fanout`: the nudge job for 1,000 / 10,000 / 50,000 reps, every one of them due at once.
 
-Mirrors bot.jobs.run_nudges step by step in one transaction (load reps, refresh profiles, plan, render,
-enqueue, commit) and times each step, then drains the outbox into the Slack stand-in (a subprocess,
-bot.local_slack, no artificial delay) through bot.outbox_sender.OutboxSender with a
-bucket high enough never to wait. Each size runs in a fresh process, so its memory is its own: the
-tracemalloc peak of a second, rolled-back sweep, and the growth of the process's maxrss.
+Runs the real bot.jobs.run_nudges and times its steps by wrapping what it calls (bot.jobs.installed,
+plan_due_nudges, nudge_message, coaching.outbox.enqueue), holding its drain back; then drains the
+outbox into the Slack stand-in (bot.local_slack in its own process, no artificial delay) through
+bot.outbox_sender.OutboxSender, with a bucket high enough never to wait. Each size runs in a fresh
+process, so its memory is its own: the growth of its maxrss during the first sweep, and the
+tracemalloc peak of a second sweep after today's nudges are forgotten.
 
 Seed: reps in eight timezones (English and Italian locales) with a profile fetched an hour ago and a
 nudge time up to 2.5 hours before the job's instant, in teams of 12; 95% of them logged ~85% of the
@@ -15,35 +16,33 @@ last 14 days (--history-days), a fifth of them with feedback.
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import multiprocessing
 import random
 import resource
 import tempfile
+import time
 import tracemalloc
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete
 
 from bench.common import (
     DAY_LOGS, REPS, Report, Target, Timing, day_rows, empty_database, insert_rows, local_slack, print_machine, rep_ids,
     rep_row, seed_teams, timed,
 )
+from bot import jobs
 from bot.deps import Deps
-from bot.nudge_messages import nudge_message
-from bot.outbox_sender import OutboxSender
+from bot.outbox_sender import DrainReport, OutboxSender
 from bot.pacing import ChannelPacer, TokenBucket
-from bot.profiles import refresh_profiles
-from bot.slack_client import make_client
+from bot.slack_client import WorkspaceClients
 from coaching import db, outbox
 from coaching.library import default_library
-from coaching.models import Nudge, OutboxMessage, Rep
-from coaching.schedule import plan_due_nudges
+from coaching.models import Nudge, OutboxMessage
 
 # Monday 23 November 2026, 12:00 UTC: Monday morning to evening in every zone below.
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -89,13 +88,13 @@ def run_size(url: str, size: int, history_days: int, api_url: str, per_minute: f
         result = pool.apply(measure, (url, api_url, per_minute))
     steps, planned = result["steps"], result["planned"]
     for step, timing in steps.items():
-        report.note(f"{step:<18} {timing.wall * 1000:9.0f} ms wall {timing.cpu * 1000:9.0f} ms CPU")
+        report.note(f"{step:<30} {timing.wall * 1000:9.0f} ms wall {timing.cpu * 1000:9.0f} ms CPU")
     report.note(f"{planned:,} nudges planned for {size:,} reps")
     label = f"{name} {size:,}"
     report.figure(f"{label}: nudges chosen + rendered, CPU", result["choose_render"].cpu, " s",
                   Target(CPU_PER_NUDGE_MS * planned / 1000), digits=2)
     report.figure(f"{label}: nudges chosen + rendered, wall", result["choose_render"].wall, " s", digits=2)
-    report.figure(f"{label}: whole sweep transaction, wall", sum(t.wall for t in steps.values()), " s", digits=2)
+    report.figure(f"{label}: whole sweep (load, plan, render, enqueue, commit), wall", result["sweep"].wall, " s", digits=2)
     report.figure(f"{label}: sweep a minute later (nobody new due), wall", result["idle"].wall, " s", digits=3)
     drained = result["drain"]
     assert drained["sent"] == planned and drained["failed"] == 0, drained
@@ -163,77 +162,79 @@ def past_nudges(ids: list[int], practices, today: date, days: int, rng: random.R
 
 
 def measure(url: str, api_url: str, per_minute: float) -> dict:
-    engine = db.make_engine(url)
-    deps = Deps(db.make_sessions(engine), now=lambda: AT, bucket=TokenBucket(per_minute),
-                pacer=ChannelPacer(interval=0))
-    client = make_client("xoxb-bench", api_url, 10)
+    """Runs the real bot.jobs.run_nudges at AT (its drain held back), again a minute later, then drains the
+    outbox; then forgets today's nudges and runs it once more under tracemalloc."""
+    deps = Deps(db.make_sessions(db.make_engine(url)), now=lambda: AT, bucket=TokenBucket(per_minute),
+                pacer=ChannelPacer(interval=0), clients=WorkspaceClients(api_url, 10, "xoxb-bench"))
     rss_before = maxrss()
-    first = sweep(deps, client)
+    first = sweep(deps)
     rss_after = maxrss()
-
-    def forget_today(session: Session) -> None:
+    idle = sweep(deps, at=AT + timedelta(minutes=1))
+    with timed() as draining:
+        delivery = DRAIN(OutboxSender(deps))
+    with deps.sessions.begin() as session:
         session.execute(delete(OutboxMessage))
         session.execute(delete(Nudge).where(Nudge.local_date == AT.date()))
-
-    # The same sweep again, everyone due again, under tracemalloc; rolled back, so the outbox stays as it was.
-    traced = sweep(deps, client, before=forget_today, keep=False, traced=True)
+    traced = sweep(deps, traced=True)
     assert traced.planned == first.planned
-    idle = sweep(deps, client)
-    with timed() as draining:
-        delivery = OutboxSender(deps, client).drain()
-    choose_render = Timing(*(sum(getattr(first.steps[step], kind) for step in ("plan (choose)", "render"))
-                             for kind in ("wall", "cpu")))
-    return {"planned": first.planned, "steps": first.steps, "choose_render": choose_render, "idle": idle.total(),
-            "traced_peak": traced.traced_peak, "rss_after": rss_after, "rss_growth": rss_after - rss_before,
+    return {"planned": first.planned, "steps": first.steps, "choose_render": first.choose_render(),
+            "idle": idle.total, "sweep": first.total, "traced_peak": traced.traced_peak, "rss_after": rss_after,
+            "rss_growth": rss_after - rss_before,
             "drain": {"sent": delivery.sent, "failed": delivery.failed, "timing": draining}}
+
+
+# The steps of run_nudges, by the names it calls them under in bot.jobs (and coaching.outbox.enqueue).
+STEPS = {"installed": "refresh profiles (installed)", "plan_due_nudges": "plan (choose)", "nudge_message": "render"}
+DRAIN = OutboxSender.drain
 
 
 @dataclass
 class Sweep:
-    planned: int
-    steps: dict[str, Timing]
+    planned: int = 0
+    total: Timing = field(default_factory=Timing)
+    steps: dict[str, Timing] = field(default_factory=dict)
     traced_peak: int = 0
 
-    def total(self) -> Timing:
-        return Timing(sum(t.wall for t in self.steps.values()), sum(t.cpu for t in self.steps.values()))
+    def choose_render(self) -> Timing:
+        return Timing(*(sum(getattr(self.steps[STEPS[name]], kind) for name in ("plan_due_nudges", "nudge_message"))
+                        for kind in ("wall", "cpu")))
 
 
-def sweep(deps: Deps, client, before=None, keep: bool = True, traced: bool = False) -> Sweep:
-    """bot.jobs.run_nudges's transaction, step by step, each step timed."""
-    result = Sweep(0, {})
+def sweep(deps: Deps, at: datetime = AT, traced: bool = False) -> Sweep:
+    """One run of bot.jobs.run_nudges, up to its commit (the drain is held back), each step timed."""
+    result = Sweep(steps={label: Timing() for label in [*STEPS.values(), "enqueue"]})
 
-    @contextmanager
-    def step(name: str) -> Iterator[None]:
-        with timed() as timing:
-            yield
-        result.steps[name] = timing
+    def timing(label: str, function):
+        @functools.wraps(function)
+        def timed_call(*args, **kwargs):
+            with timed() as spent:
+                answer = function(*args, **kwargs)
+            result.steps[label].wall += spent.wall
+            result.steps[label].cpu += spent.cpu
+            return answer
+        return timed_call
 
-    with deps.sessions() as session:
-        if before:
-            before(session)
-        if traced:
-            tracemalloc.start()
-        with step("load reps"):
-            reps = list(session.scalars(select(Rep)))
-        with step("refresh profiles"):
-            refresh_profiles(session, client, reps, deps.now())
-        with step("plan (choose)"):
-            planned = plan_due_nudges(session, AT, deps.library, deps.definition, deps.seed, reps)
-        with step("render"):
-            messages = [
-                {"workspace_id": nudge.rep.workspace_id, "kind": "nudge", "recipient": nudge.rep.user_id,
-                 "idempotency_key": nudge.delivery_key,
-                 "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language)}
-                for nudge in planned
-            ]
-        with step("enqueue"):
-            outbox.enqueue(session, messages, deps.now())
+    def held_back(_sender: OutboxSender, *_args) -> DrainReport:
         if traced:
             result.traced_peak = tracemalloc.get_traced_memory()[1]
             tracemalloc.stop()
-        with step("commit"):
-            session.commit() if keep else session.rollback()
-    result.planned = len(planned)
+        result.total.wall, result.total.cpu = time.perf_counter() - wall, time.process_time() - cpu
+        return DrainReport()
+
+    originals = {name: getattr(jobs, name) for name in STEPS}
+    patches = [(jobs, name, timing(label, originals[name])) for name, label in STEPS.items()]
+    patches += [(outbox, "enqueue", timing("enqueue", outbox.enqueue)), (OutboxSender, "drain", held_back)]
+    saved = [(owner, name, getattr(owner, name)) for owner, name, _ in patches]
+    for owner, name, replacement in patches:
+        setattr(owner, name, replacement)
+    try:
+        if traced:
+            tracemalloc.start()
+        wall, cpu = time.perf_counter(), time.process_time()
+        result.planned = jobs.run_nudges(deps, at).planned
+    finally:
+        for owner, name, original in saved:
+            setattr(owner, name, original)
     return result
 
 

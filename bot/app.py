@@ -7,11 +7,15 @@ import logging
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
+from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.deps import Deps
 from bot.listeners import register_all
 from bot.messages import simple
+from bot.installations import SCOPES
 from bot.settings import Settings, SettingsError
+from bot.slack_client import make_client
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +29,26 @@ class _SameTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def build_app(settings: Settings, deps: Deps, verify_requests: bool = True) -> App:
-    """`verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack."""
-    settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
-    logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
-    try:
-        app = App(client=deps.clients.default, signing_secret=settings.slack_signing_secret, request_verification_enabled=verify_requests)
-    except BoltError as error:
-        raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+def build_app(settings: Settings, deps: Deps, verify_requests: bool = True, states: OAuthStateStore | None = None) -> App:
+    """One bot token, or (with `settings.distributed`) OAuth installs served at /slack/install.
+
+    `verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack.
+    """
+    if settings.distributed:
+        oauth = OAuthSettings(
+            client_id=settings.slack_client_id, client_secret=settings.slack_client_secret, scopes=SCOPES,
+            installation_store=deps.clients.installations, state_store=states,
+        )
+        app = App(signing_secret=settings.slack_signing_secret, oauth_settings=oauth,
+                  client=make_client(None, settings.slack_api_url, settings.slack_timeout_seconds))
+    else:
+        settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
+        logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
+        try:
+            app = App(client=deps.clients.default, signing_secret=settings.slack_signing_secret,
+                      request_verification_enabled=verify_requests)
+        except BoltError as error:
+            raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
     register_all(app, deps)
     app.error(on_error)
     return app

@@ -16,7 +16,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.content_check import template_faults
-from bot.deps import deps_from_settings
+from bot.deps import Deps, deps_from_settings
+from bot.installations import installation_store, state_store
 from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import start_scheduler
@@ -157,6 +158,12 @@ def connect(settings: Settings, migrate: bool = False) -> Engine:
     return engine
 
 
+def slack_deps(settings: Settings, engine: Engine) -> Deps:
+    """The listeners' and jobs' dependencies, with the installation store when installed through OAuth."""
+    installations = installation_store(settings, engine) if settings.distributed else None
+    return deps_from_settings(settings, db.make_sessions(engine), installations)
+
+
 def require_schema(engine: Engine) -> None:
     if db.current_revision(engine) != db.head_revision(engine):
         raise CommandError("the database schema is not up to date; run `repcoach db upgrade` first")
@@ -168,11 +175,11 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import build_app
     from bot.web import create_web_app
 
-    settings.require("slack_bot_token", "slack_signing_secret")
+    settings.require_credentials()
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    deps = deps_from_settings(settings, db.make_sessions(engine))
-    bolt_app = build_app(settings, deps)
+    deps = slack_deps(settings, engine)
+    bolt_app = build_app(settings, deps, states=state_store(engine) if settings.distributed else None)
     scheduler = None if args.no_scheduler else start_scheduler(
         deps, settings.scheduler_misfire_grace_seconds, settings.retention_months
     )
@@ -218,7 +225,7 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> None:
     settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    bolt_app = build_app(settings, deps_from_settings(settings, db.make_sessions(engine)))
+    bolt_app = build_app(settings, slack_deps(settings, engine))
     SocketModeHandler(bolt_app, settings.slack_app_token).start()
 
 
@@ -306,10 +313,10 @@ def run_export_workspace(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_job(settings: Settings, args: argparse.Namespace) -> None:
-    settings.require("slack_bot_token")
+    settings.require_credentials(receiving=False)
     engine = connect(settings)
     require_schema(engine)
-    deps = deps_from_settings(settings, db.make_sessions(engine))
+    deps = slack_deps(settings, engine)
     job = JOBS[args.job]
     report = job(deps, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
     delivery = report.delivery
@@ -334,10 +341,10 @@ def run_outbox_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
-    settings.require("slack_bot_token")
+    settings.require_credentials(receiving=False)
     engine = connect(settings)
     require_schema(engine)
-    deps = deps_from_settings(settings, db.make_sessions(engine))
+    deps = slack_deps(settings, engine)
     try:
         with deps.sessions.begin() as session:
             outbox.retry_now(session, args.id, deps.now())

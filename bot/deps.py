@@ -36,6 +36,7 @@ class Deps:
 
 
 def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], installations=None) -> Deps:
+    """`installations` is the OAuth installation store, when the app is installed in many workspaces."""
     clients = WorkspaceClients(settings.slack_api_url, settings.slack_timeout_seconds, settings.slack_bot_token, installations)
     return Deps(
         sessions,

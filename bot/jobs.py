@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,16 +33,23 @@ class JobReport:
     delivery: DrainReport
 
 
-def installed(session: Session, deps: Deps, people: list[Rep]) -> list[Rep]:
+def workspace_clients(deps: Deps) -> dict[str, WebClient]:
+    """A client for each workspace the app is installed in. Looked up before a job's transaction opens:
+    on SQLite the installation store's own connection would otherwise wait for that transaction."""
+    with deps.sessions() as session:
+        known = set(session.scalars(select(Rep.workspace_id).distinct()))
+    return {workspace: client for workspace in known if (client := deps.clients.for_workspace(workspace))}
+
+
+def installed(session: Session, deps: Deps, clients: dict[str, WebClient], people: list[Rep]) -> list[Rep]:
     """The people in workspaces where the app is installed, with fresh profiles; the others are skipped."""
     by_workspace: dict[str, list[Rep]] = {}
     for person in people:
         by_workspace.setdefault(person.workspace_id, []).append(person)
     kept = []
     for workspace_id, members in by_workspace.items():
-        client = deps.clients.for_workspace(workspace_id)
-        if client is not None:
-            refresh_profiles(session, client, members, deps.now())
+        if workspace_id in clients:
+            refresh_profiles(session, clients[workspace_id], members, deps.now())
             kept += members
     return kept
 
@@ -49,8 +57,9 @@ def installed(session: Session, deps: Deps, people: list[Rep]) -> list[Rep]:
 def run_nudges(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
     """Plans the nudges due at `at`, queues them, and sends what is due in the outbox."""
     at = at.astimezone(UTC)
+    clients = workspace_clients(deps)
     with deps.sessions.begin() as session:
-        reps = installed(session, deps, list(session.scalars(select(Rep))))
+        reps = installed(session, deps, clients, list(session.scalars(select(Rep))))
         planned = plan_due_nudges(session, at, deps.library, deps.definition, deps.seed, reps)
         outbox.enqueue(session, [
             {"workspace_id": nudge.rep.workspace_id, "kind": "nudge", "recipient": nudge.rep.user_id,
@@ -64,9 +73,10 @@ def run_weekly_summaries(deps: Deps, at: datetime, wait_for_retries: timedelta =
     """Each lead, on Monday at 08:00 their time, gets their team's summary of the week before."""
     at = at.astimezone(UTC)
     planned = 0
+    clients = workspace_clients(deps)
     with deps.sessions.begin() as session:
         for team in session.scalars(select(Team).order_by(Team.id)):
-            for lead in installed(session, deps, reps_of(session, team, leads=True)):
+            for lead in installed(session, deps, clients, reps_of(session, team, leads=True)):
                 monday = due_local_date(lead.tz, at, {MONDAY}, SUMMARY_TIME)
                 if monday is None:
                     continue
@@ -90,11 +100,12 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
     """Each team channel, on Friday at 16:00 the team's time (its first lead's), gets the week's wins."""
     at = at.astimezone(UTC)
     planned = 0
+    clients = workspace_clients(deps)
     with deps.sessions.begin() as session:
         for team in session.scalars(select(Team).where(Team.channel_id.is_not(None)).order_by(Team.id)):
-            if deps.clients.for_workspace(team.workspace_id) is None:
+            if team.workspace_id not in clients:
                 continue
-            leads = installed(session, deps, reps_of(session, team, leads=True)[:1])
+            leads = installed(session, deps, clients, reps_of(session, team, leads=True)[:1])
             friday = due_local_date(leads[0].tz if leads else DEFAULT_TZ, at, {FRIDAY}, RECOGNITION_TIME)
             if friday is None:
                 continue

@@ -142,7 +142,7 @@ class LocalSlack:
             number = self._counts[method]
         call.status, answer_headers, body, delay = self._misbehave(method, args, number) or (200, {}, None, 0)
         if body is None:
-            body = self.answer(method, args)
+            body = self.answer(method, args, workspace_of(headers))
         return call.status, answer_headers, body, delay
 
     def _misbehave(self, method: str, args: dict, number: int) -> tuple[int, dict, dict | None, float] | None:
@@ -159,12 +159,18 @@ class LocalSlack:
                 return 200, {}, None, faults.slow_seconds
         return None
 
-    def answer(self, method: str, args: dict) -> dict:
+    def answer(self, method: str, args: dict, workspace: str = TEAM_ID) -> dict:
         if method.startswith("response/"):
             return {"ok": True}
         if method == "auth.test":
-            return {"ok": True, "team_id": TEAM_ID, "team": "Stand-in", "user_id": BOT_USER_ID, "bot_id": "B0BOT",
+            return {"ok": True, "team_id": workspace, "team": "Stand-in", "user_id": BOT_USER_ID, "bot_id": "B0BOT",
                     "url": "https://stand-in.slack.com/"}
+        if method == "oauth.v2.access":
+            # The code names the workspace being installed: `code-T0ONE` installs into T0ONE.
+            team = args.get("code", "").removeprefix("code-") or TEAM_ID
+            return {"ok": True, "access_token": f"xoxb-{team}-secret", "token_type": "bot", "scope": "commands,chat:write",
+                    "bot_user_id": BOT_USER_ID, "app_id": "A0REPCOACH", "team": {"id": team, "name": f"Workspace {team}"},
+                    "enterprise": None, "is_enterprise_install": False, "authed_user": {"id": "U0INSTALLER"}}
         if method == "users.info":
             if self.any_user and args.get("user") not in self.users:
                 self.add_user(args.get("user", "U0NEW"))
@@ -215,6 +221,13 @@ class LocalSlack:
             if time.monotonic() > deadline:
                 raise AssertionError(f"expected {count} call(s) to {method}, got {len(calls)}")
             time.sleep(0.01)
+
+
+def workspace_of(headers: dict) -> str:
+    """Tokens the stand-in issues name their workspace (`xoxb-T0ONE-secret`); any other is the default one."""
+    token = (headers.get("Authorization") or headers.get("authorization") or "").removeprefix("Bearer ")
+    parts = token.split("-")
+    return parts[1] if len(parts) == 3 and parts[1].startswith("T") else TEAM_ID
 
 
 def dm_channel(recipient: str) -> str:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from cryptography.fernet import Fernet
 from coaching.db import check_url
 from coaching.outbox import OutboxPolicy
 
@@ -23,6 +24,9 @@ class Settings(BaseSettings):
     slack_bot_token: str | None = None
     slack_signing_secret: str | None = None
     slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    repcoach_secret_key: str | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = Field(default="sqlite:///repcoach.db")
     slack_timeout_seconds: float = Field(default=10, gt=0, le=120)
@@ -48,6 +52,13 @@ class Settings(BaseSettings):
             raise ValueError("must be an app-level token starting with xapp-")
         return value or None
 
+    @field_validator("repcoach_secret_key")
+    @classmethod
+    def _secret_key(cls, value: str | None) -> str | None:
+        if value:
+            fernet(value)
+        return value or None
+
     @field_validator("slack_signing_secret")
     @classmethod
     def _signing_secret(cls, value: str | None) -> str | None:
@@ -65,6 +76,17 @@ class Settings(BaseSettings):
     def _database_url(cls, value: str) -> str:
         return check_url(value)
 
+    @property
+    def distributed(self) -> bool:
+        """Installed in many workspaces through OAuth, rather than with one bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
+
+    def require_credentials(self, receiving: bool = True) -> None:
+        """A bot token, or OAuth credentials with a key to encrypt tokens at rest; and to receive
+        Slack's requests, the signing secret."""
+        self.require("repcoach_secret_key" if self.distributed else "slack_bot_token",
+                     *(["slack_signing_secret"] if receiving else []))
+
     def outbox_policy(self) -> OutboxPolicy:
         return OutboxPolicy(
             lease=timedelta(seconds=self.outbox_lease_seconds),
@@ -77,6 +99,15 @@ class Settings(BaseSettings):
         missing = [name.upper() for name in names if not getattr(self, name)]
         if missing:
             raise SettingsError(f"{' and '.join(missing)} must be set (in the environment or .env)")
+
+
+def fernet(key: str) -> Fernet:
+    """The cipher for REPCOACH_SECRET_KEY; ValueError says how to make a good key."""
+    try:
+        return Fernet(key.encode())
+    except (ValueError, TypeError):
+        raise ValueError("must be a Fernet key: 32 bytes, url-safe base64. Make one with "
+                         "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'") from None
 
 
 def load_settings() -> Settings:

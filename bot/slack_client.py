@@ -31,7 +31,7 @@ class ReadConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
         return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
 
 
-def make_client(token: str, base_url: str, timeout: float) -> WebClient:
+def make_client(token: str | None, base_url: str, timeout: float) -> WebClient:
     return WebClient(
         token=token,
         base_url=base_url,

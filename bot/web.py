@@ -1,4 +1,5 @@
-"""The HTTP face of the app: Slack's requests at POST /slack/events, GET /healthz and GET /metrics."""
+"""The HTTP face of the app: Slack's requests at POST /slack/events, GET /healthz, GET /metrics, and with
+OAuth the install pages at GET /slack/install and /slack/oauth_redirect."""
 
 from __future__ import annotations
 
@@ -37,13 +38,24 @@ def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
             return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
 
-    return Starlette(
-        routes=[
-            Route("/slack/events", slack_events, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/metrics", prometheus, methods=["GET"]),
-        ]
-    )
+    routes = [
+        Route("/slack/events", slack_events, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/metrics", prometheus, methods=["GET"]),
+    ]
+    flow = bolt_app.oauth_flow
+    if flow is not None:
+        async def install(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
+
+        async def oauth_redirect(request: Request) -> Response:
+            bolt_request = to_bolt_request(request, await request.body())
+            return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
+
+        routes += [Route(flow.install_path, install, methods=["GET"]),
+                   Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+    return Starlette(routes=routes)
 
 
 def _queue_depth(engine: Engine) -> int:

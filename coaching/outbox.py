@@ -140,3 +140,13 @@ def last_channel(session: Session, recipient: str) -> str | None:
     """The DM channel Slack gave for a user id on an earlier send."""
     query = select(OutboxMessage.channel).where(OutboxMessage.recipient == recipient, OutboxMessage.channel.is_not(None))
     return session.scalar(query.order_by(OutboxMessage.id.desc()).limit(1))
+
+
+def fail_workspace(session: Session, workspace_id: str, reason: str, now: datetime) -> int:
+    """Stops every message still waiting for a workspace; returns how many."""
+    waiting = select(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id,
+                                          OutboxMessage.status.in_([PENDING, SENDING]))
+    messages = list(session.scalars(waiting))
+    for message in messages:
+        message.status, message.last_error, message.lease_until, message.updated_at = FAILED, reason, None, now
+    return len(messages)

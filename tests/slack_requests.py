@@ -24,11 +24,11 @@ def signed_headers(body: str, timestamp: int | None = None, secret: str = SIGNIN
     }
 
 
-def slash_command_body(command: str, text: str, user_id: str, response_url: str) -> str:
+def slash_command_body(command: str, text: str, user_id: str, response_url: str, team_id: str = TEAM_ID) -> str:
     return urlencode(
         {
             "token": "legacy-verification-token",
-            "team_id": TEAM_ID,
+            "team_id": team_id,
             "team_domain": "stand-in",
             "channel_id": "C0GENERAL",
             "channel_name": "general",
@@ -63,11 +63,11 @@ def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> 
     return urlencode({"payload": json.dumps(payload)})
 
 
-def event_body(event: dict) -> str:
+def event_body(event: dict, team_id: str = TEAM_ID) -> str:
     return json.dumps({
-        "token": "legacy-verification-token", "team_id": TEAM_ID, "api_app_id": "A0REPCOACH", "type": "event_callback",
+        "token": "legacy-verification-token", "team_id": team_id, "api_app_id": "A0REPCOACH", "type": "event_callback",
         "event": event, "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
-        "authorizations": [{"team_id": TEAM_ID, "user_id": "U0BOT", "is_bot": True}],
+        "authorizations": [{"team_id": team_id, "user_id": "U0BOT", "is_bot": True}],
     })
 
 

@@ -121,8 +121,8 @@ def serving(database_url: str, slack, cwd: Path, *args: str, **env: str):
     port = sock.getsockname()[1]
     sock.close()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    environment.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                       SLACK_API_URL=slack.api_url, **env)
+    environment.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                        "SLACK_API_URL": slack.api_url, **env})
     server = subprocess.Popen([REPCOACH, "serve", "--port", str(port), *args], env=environment, cwd=cwd,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
