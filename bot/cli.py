@@ -377,10 +377,11 @@ def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
     definition = default_definition()
     with db.make_sessions(engine)() as session:
         stats = practice_stats(session, default_library(), definition)
-    print(f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share of its target, 2 weeks after a send vs before)")
+    print(f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share"
+          " of its target, 2 weeks after a send vs before, over n sends with figures both sides)")
     for row in sorted(stats, key=lambda row: (-row.sends, row.practice_id)):
         helpful = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
-        effect = "-" if row.effect is None else f"{row.effect:+.0%}"
+        effect = "-" if row.effect is None else f"{row.effect:+.0%} (n={row.effect_samples})"
         print(f"{row.practice_id:<44} {row.sends:>5} {helpful:>8} {effect:>8}")
 
 

@@ -64,11 +64,6 @@ def list_teams(session: Session, workspace_id: str) -> list[tuple[Team, list[Rep
     return result
 
 
-def members(session: Session, team: Team) -> list[Rep]:
-    query = select(Rep).join(TeamMember, TeamMember.rep_id == Rep.id).where(TeamMember.team_id == team.id)
-    return list(session.scalars(query.order_by(Rep.user_id)))
-
-
 def reps_of(session: Session, team: Team, leads: bool) -> list[Rep]:
     query = (
         select(Rep).join(TeamMember, TeamMember.rep_id == Rep.id)

@@ -75,4 +75,4 @@ def test_content_stats_shows_sends_helpful_rate_and_effect(bot, sessions, databa
 
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith(practice_id))
-    assert row.split()[1:] == ["1", "100%", "+25%"]
+    assert row.split()[1:] == ["1", "100%", "+25%", "(n=1)"]
