@@ -16,7 +16,7 @@ from bot.nudge_messages import ActionId, BUTTON_LABELS, FEEDBACK_BY_ACTION, Nudg
 from coaching import preferences
 from coaching.models import Nudge, Rep
 from coaching.periods import current_period
-from coaching.reps import local_today
+from coaching.reps import get_or_create_rep, local_today
 from coaching.scorecard import balanced_score, build_scorecard, figures_by_rep, rep_scope
 from coaching.streaks import logged_streak
 from coaching.teams import reps_of, targets_for, team_of, teams_led_by
@@ -35,6 +35,13 @@ class HomeAction(StrEnum):
 
 def publish_home(session: Session, client: WebClient, deps: Deps, rep: Rep, now: datetime) -> None:
     client.views_publish(user_id=rep.user_id, view=home_view(session, deps, rep, now))
+
+
+def refresh_home(deps: Deps, client: WebClient, context) -> None:
+    """Publishes the Home tab of the person behind `context`, from what is committed now."""
+    with deps.sessions() as session:
+        rep = get_or_create_rep(session, context.team_id, context.user_id)
+        publish_home(session, client, deps, rep, deps.now())
 
 
 def home_view(session: Session, deps: Deps, rep: Rep, now: datetime) -> dict:

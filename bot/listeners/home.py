@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.home import HomeAction, publish_home
+from bot.home import HomeAction, publish_home, refresh_home
 from bot.onboarding import queue_welcome
 from bot.outbox_sender import OutboxSender
 from bot.profiles import rep_with_profile
@@ -29,11 +29,12 @@ def register(app: App, deps: Deps) -> None:
     def setting(action_id: HomeAction, change) -> None:
         @app.action(action_id)
         def changed(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
-            ack()
+            # Stored before the ack, so what Slack shows next already has it.
             with deps.sessions.begin() as session:
                 rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
                 change(rep, action, local_today(rep, deps.now()))
-                publish_home(session, client, deps, rep, deps.now())
+            ack()
+            refresh_home(deps, client, context)
 
     setting(HomeAction.TIME, lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])))
     setting(HomeAction.LANGUAGE, lambda rep, action, _today: setattr(rep, "language", preferences.parse_language(action["selected_option"]["value"])))

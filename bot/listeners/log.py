@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.home import publish_home
+from bot.home import refresh_home
 from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.messages import log_help, log_saved, problem
 from bot.nudge_messages import ActionId
@@ -48,12 +48,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_type="ephemeral", **problem(str(error)))
             return
         ack(response_type="ephemeral", **log_saved(recorded, deps.definition))
-        refresh_home(client, context)
-
-    def refresh_home(client: WebClient, context: BoltContext) -> None:
-        with deps.sessions.begin() as session:
-            rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
-            publish_home(session, client, deps, rep, deps.now())
+        refresh_home(deps, client, context)
 
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
@@ -81,4 +76,4 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_error(error))
             return
         ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition)["text"]))
-        refresh_home(client, context)
+        refresh_home(deps, client, context)

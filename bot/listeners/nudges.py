@@ -6,7 +6,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.home import publish_home
+from bot.home import refresh_home
 from bot.messages import problem
 from bot.nudge_messages import FEEDBACK_BY_ACTION, NudgeButton, answered_message
 from coaching.feedback import record_feedback
@@ -30,9 +30,9 @@ def feedback_listener(deps: Deps, feedback):
                 return
             record_feedback(session, nudge, feedback, deps.now())
             language = nudge.language
-            if body.get("container", {}).get("type") == "view":  # clicked on the Home tab
-                publish_home(session, client, deps, nudge.rep, deps.now())
-                return
+        if body.get("container", {}).get("type") == "view":  # clicked on the Home tab
+            refresh_home(deps, client, context)
+            return
         original = body.get("message", {}).get("blocks", [])
         respond(replace_original=True, **answered_message(original, feedback, language))
 
