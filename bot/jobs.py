@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.home import publish_home
 from bot.nudge_messages import nudge_message
 from bot.outbox_sender import DrainReport, OutboxSender
 from bot.profiles import refresh_profiles
@@ -22,8 +25,11 @@ from coaching.schedule import due_local_date, plan_due_nudges
 from coaching.summary import build_team_summary, week_of
 from coaching.teams import reps_of
 
+logger = logging.getLogger(__name__)
+
 MONDAY, FRIDAY = 0, 4
 SUMMARY_TIME = time(8, 0)
+HOME_REFRESH_TIME = time(6, 0)
 RECOGNITION_TIME = time(16, 0)
 
 
@@ -123,7 +129,27 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
     return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
 
 
-JOBS = {"nudges": run_nudges, "weekly-summary": run_weekly_summaries, "recognition": run_recognition}
+def run_home_refresh(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
+    """Each Monday from 06:00 their time, everyone's Home tab shows the new week, once."""
+    at = at.astimezone(UTC)
+    clients = workspace_clients(deps)
+    refreshed = 0
+    with deps.sessions.begin() as session:
+        for rep in installed(session, deps, clients, list(session.scalars(select(Rep)))):
+            monday = due_local_date(rep.tz, at, {MONDAY}, HOME_REFRESH_TIME)
+            if monday is None or rep.home_refreshed_on == monday:
+                continue
+            try:
+                publish_home(session, clients[rep.workspace_id], deps, rep, deps.now())
+            except SlackApiError as error:  # someone who never opened the app, say; try next week
+                logger.info("home for %s not refreshed: %s", rep.user_id, error.response.get("error"))
+            rep.home_refreshed_on = monday
+            refreshed += 1
+    return JobReport(refreshed, DrainReport())
+
+
+JOBS = {"nudges": run_nudges, "weekly-summary": run_weekly_summaries, "recognition": run_recognition,
+        "home": run_home_refresh}
 
 
 def _queued(session: Session, key: str) -> bool:

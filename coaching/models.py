@@ -33,6 +33,7 @@ class Rep(Base):
     slack_admin: Mapped[bool] = mapped_column(default=False)
     named_admin: Mapped[bool] = mapped_column(default=False)
     recognition_opt_out: Mapped[bool] = mapped_column(default=False)
+    home_refreshed_on: Mapped[date | None] = mapped_column(Date)
 
     @property
     def is_admin(self) -> bool:

@@ -1,10 +1,10 @@
 """The App Home tab and the welcome DM."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.jobs import run_nudges
+from bot.jobs import run_home_refresh, run_nudges
 from coaching.models import Nudge, Rep
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
@@ -95,3 +95,15 @@ def test_a_lead_of_forty_reps_sees_the_team_within_slacks_block_limit(bot, sessi
     view = open_home(bot)
     assert "*Big* · this week (40 reps)" in view_text(view)
     assert all(f"<@U0M{number:02d}>" in view_text(view) for number in range(40))
+
+
+def test_every_home_tab_is_refreshed_once_on_monday_morning(bot, sessions, slack):
+    for user in ("U0ANNA", "U0BRUNO"):
+        bot.log("contacts=10", user=user)
+    slack.wait_for("views.publish", count=2)
+    monday_0600_rome = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
+    before = len(slack.calls_to("views.publish"))
+    reports = [run_home_refresh(bot.deps, monday_0600_rome + timedelta(minutes=minutes)) for minutes in (-30, 0, 30)]
+    assert [report.planned for report in reports] == [0, 2, 0]
+    published = slack.calls_to("views.publish")[before:]
+    assert sorted(call.args["user_id"] for call in published) == ["U0ANNA", "U0BRUNO"]
