@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -75,6 +75,7 @@ class Team(Base):
 
 class TeamMember(Base):
     __tablename__ = "team_members"
+    __table_args__ = (Index("ix_team_members_rep", "rep_id"),)
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"), primary_key=True)
@@ -101,7 +102,11 @@ class Nudge(Base):
     """A coaching nudge given to a rep. A scheduled one has a delivery key, so a rerun cannot give it twice."""
 
     __tablename__ = "nudges"
-    __table_args__ = (Index("ix_nudges_rep_date", "rep_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_nudges_rep_date", "rep_id", "local_date"),
+        Index("ix_nudges_not_for_me", "rep_id", "practice_id", postgresql_where=text("feedback = 'not_for_me'"),
+              sqlite_where=text("feedback = 'not_for_me'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))

@@ -185,17 +185,20 @@ def _recent_figures(session: Session, due: list[tuple[Rep, date]], definition: S
 
 
 def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, History]:
+    """Two bounded reads: practices given in the last four weeks, and the few marked Not for me.
+    Reading every nudge a rep ever had made each sweep slower as the history grew."""
     since = min(day for _, day in due) - timedelta(days=RECENT_PRACTICE_DAYS)
+    rep_ids = [rep.id for rep, _ in due]
     recent: dict[int, set[str]] = defaultdict(set)
     rejected: dict[int, set[str]] = defaultdict(set)
-    query = select(Nudge.rep_id, Nudge.practice_id, Nudge.local_date, Nudge.feedback).where(
-        Nudge.rep_id.in_([rep.id for rep, _ in due]), Nudge.practice_id.is_not(None)
-    )
-    for rep_id, practice_id, local_date, feedback in session.execute(query):
-        if feedback == "not_for_me":
-            rejected[rep_id].add(practice_id)
-        if local_date >= since:
-            recent[rep_id].add(practice_id)
+    for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
+        Nudge.rep_id.in_(rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
+    )):
+        recent[rep_id].add(practice_id)
+    for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
+        Nudge.rep_id.in_(rep_ids), Nudge.feedback == "not_for_me"
+    )):
+        rejected[rep_id].add(practice_id)
     return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
 
 

@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
@@ -76,6 +76,8 @@ class MetricDefinition(BaseModel):
 
 class ScorecardDefinition(BaseModel):
     metric: list[MetricDefinition]
+    # The SQL aggregate expressions, built once: rebuilding them took most of a scorecard query's time.
+    _aggregates: list | None = PrivateAttr(default=None)
 
     @property
     def metrics(self) -> list[MetricDefinition]:
@@ -110,6 +112,12 @@ def team_scope(team_id: int) -> Scope:
 
 def _aggregate_columns(definition: ScorecardDefinition) -> list:
     """Numerator and denominator per metric; a day counts only for the figures it logged."""
+    if definition._aggregates is None:
+        definition._aggregates = _build_aggregates(definition)
+    return definition._aggregates
+
+
+def _build_aggregates(definition: ScorecardDefinition) -> list:
     columns = [func.count(DayLog.id).label("days")]
     for metric in definition.metrics:
         source = getattr(DayLog, metric.source)

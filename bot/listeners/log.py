@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.home import refresh_home
+from bot.home import HomeRefresher
 from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.messages import log_help, log_saved, problem
 from bot.nudge_messages import ActionId
@@ -22,6 +22,8 @@ HELP_WORDS = {"help", "?", "-h", "--help"}
 
 
 def register(app: App, deps: Deps) -> None:
+    home = HomeRefresher(deps)
+
     def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
         now = deps.now()
         rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
@@ -48,7 +50,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_type="ephemeral", **problem(str(error)))
             return
         ack(response_type="ephemeral", **log_saved(recorded, deps.definition))
-        refresh_home(deps, client, context)
+        home.request(client, context.team_id, context.user_id)
 
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
@@ -76,4 +78,4 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_error(error))
             return
         ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition)["text"]))
-        refresh_home(deps, client, context)
+        home.request(client, context.team_id, context.user_id)
