@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import ColumnElement, Engine, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -101,3 +101,9 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
     table = model.__table__
     statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key], table.c.id)
     return dict(session.execute(statement, rows).all())
+
+
+def among(column, values) -> ColumnElement[bool]:
+    """`column IN (values)` with the values written into the SQL. A sweep over tens of thousands of reps
+    would pass the drivers' limits on bound parameters (65,535 in psycopg, 32,766 in SQLite)."""
+    return column.in_(bindparam(None, list(values), expanding=True, literal_execute=True))

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from coaching.db import insert_new
+from coaching.db import among, insert_new
 from coaching.library import Language, Library
 from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
 from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
@@ -74,7 +74,7 @@ def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[d
     first, last = around - timedelta(days=1), around + timedelta(days=1)
     result: dict[int, set[date]] = defaultdict(set)
     rep_ids = [rep.id for rep in reps]
-    away = select(TimeOff).where(TimeOff.rep_id.in_(rep_ids), TimeOff.first_day <= last, TimeOff.last_day >= first)
+    away = select(TimeOff).where(among(TimeOff.rep_id, rep_ids), TimeOff.first_day <= last, TimeOff.last_day >= first)
     for span in session.scalars(away):
         day = max(span.first_day, first)
         while day <= min(span.last_day, last):
@@ -83,7 +83,7 @@ def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[d
     holidays = (
         select(TeamMember.rep_id, TeamHoliday.day)
         .join(TeamHoliday, TeamHoliday.team_id == TeamMember.team_id)
-        .where(TeamMember.rep_id.in_(rep_ids), TeamHoliday.day.between(first, last))
+        .where(among(TeamMember.rep_id, rep_ids), TeamHoliday.day.between(first, last))
     )
     for rep_id, day in session.execute(holidays):
         result[rep_id].add(day)
@@ -97,7 +97,7 @@ def plan_due_nudges(
     off = days_off(session, reps, at.date())
     due = [(rep, day) for rep in reps if (day := due_date(rep, at, off[rep.id]))]
     taken = set(session.scalars(select(Nudge.delivery_key).where(
-        Nudge.delivery_key.in_([delivery_key(rep, day) for rep, day in due])
+        among(Nudge.delivery_key, [delivery_key(rep, day) for rep, day in due])
     )))
     due = [(rep, day) for rep, day in due if delivery_key(rep, day) not in taken]
     due = _without_leads_who_do_not_log(session, due)
@@ -126,12 +126,12 @@ def _without_leads_who_do_not_log(session: Session, due: list[tuple[Rep, date]])
     if not due:
         return due
     leads = set(session.scalars(select(TeamMember.rep_id).where(
-        TeamMember.is_lead, TeamMember.rep_id.in_([rep.id for rep, _ in due])
+        TeamMember.is_lead, among(TeamMember.rep_id, [rep.id for rep, _ in due])
     )))
     if not leads:
         return due
     since = min(day for _, day in due) - timedelta(days=FIGURES_WINDOW_DAYS)
-    logging = set(session.scalars(select(DayLog.rep_id).where(DayLog.rep_id.in_(leads), DayLog.day >= since).distinct()))
+    logging = set(session.scalars(select(DayLog.rep_id).where(among(DayLog.rep_id, leads), DayLog.day >= since).distinct()))
     return [(rep, day) for rep, day in due if rep.id not in leads or rep.id in logging]
 
 
@@ -192,18 +192,18 @@ def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, Histo
     recent: dict[int, set[str]] = defaultdict(set)
     rejected: dict[int, set[str]] = defaultdict(set)
     for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
-        Nudge.rep_id.in_(rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
+        among(Nudge.rep_id, rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
     )):
         recent[rep_id].add(practice_id)
     for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
-        Nudge.rep_id.in_(rep_ids), Nudge.feedback == "not_for_me"
+        among(Nudge.rep_id, rep_ids), Nudge.feedback == "not_for_me"
     )):
         rejected[rep_id].add(practice_id)
     return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
 
 
 def _team_of(session: Session, rep_ids: list[int]) -> dict[int, int]:
-    query = select(TeamMember.rep_id, func.min(TeamMember.team_id)).where(TeamMember.rep_id.in_(rep_ids))
+    query = select(TeamMember.rep_id, func.min(TeamMember.team_id)).where(among(TeamMember.rep_id, rep_ids))
     return dict(session.execute(query.group_by(TeamMember.rep_id)).all())
 
 

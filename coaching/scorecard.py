@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, PrivateAttr, field_validator
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from coaching.db import among
 from coaching.fields import FIELD_BY_KEY
 from coaching.models import DayLog, TeamMember
 from coaching.periods import Period
@@ -158,7 +159,7 @@ def figures_by_rep(
     """Each rep's figures over the same days, in one grouped query; reps with no logged day are left out."""
     query = (
         select(DayLog.rep_id, *_aggregate_columns(definition))
-        .where(DayLog.rep_id.in_(rep_ids), DayLog.day >= first, DayLog.day <= last)
+        .where(among(DayLog.rep_id, rep_ids), DayLog.day >= first, DayLog.day <= last)
         .group_by(DayLog.rep_id)
     )
     return {row.rep_id: Figures(row.days, _values(row, definition)) for row in session.execute(query)}
