@@ -43,24 +43,23 @@ def slash_command_body(command: str, text: str, user_id: str, response_url: str,
     )
 
 
-def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> str:
+def interaction_body(kind: str, user_id: str, trigger_id: str, **fields) -> str:
+    """An interactivity payload as Slack posts it: the envelope every kind shares, plus its own fields."""
     payload = {
-        "type": "view_submission",
+        "type": kind,
         "team": {"id": TEAM_ID, "domain": "stand-in"},
         "user": {"id": user_id, "team_id": TEAM_ID},
         "api_app_id": "A0REPCOACH",
-        "trigger_id": "1337.43.trigger",
-        "view": {
-            "id": "V0VIEW",
-            "team_id": TEAM_ID,
-            "type": "modal",
-            "callback_id": callback_id,
-            "private_metadata": "",
-            "hash": "1.abc",
-            "state": {"values": state_values},
-        },
+        "trigger_id": trigger_id,
+        **fields,
     }
     return urlencode({"payload": json.dumps(payload)})
+
+
+def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> str:
+    view = {"id": "V0VIEW", "team_id": TEAM_ID, "type": "modal", "callback_id": callback_id, "private_metadata": "",
+            "hash": "1.abc", "state": {"values": state_values}}
+    return interaction_body("view_submission", user_id, "1337.43.trigger", view=view)
 
 
 def event_body(event: dict, team_id: str = TEAM_ID) -> str:
@@ -73,28 +72,22 @@ def event_body(event: dict, team_id: str = TEAM_ID) -> str:
 
 def home_action_body(action: dict, user_id: str) -> str:
     """A control on the Home tab: such actions come with the view, and without a response_url."""
-    payload = {
-        "type": "block_actions", "team": {"id": TEAM_ID}, "user": {"id": user_id, "team_id": TEAM_ID},
-        "api_app_id": "A0REPCOACH", "trigger_id": "1337.45.trigger",
-        "container": {"type": "view", "view_id": "V0HOME"},
-        "view": {"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
-        "actions": [{"block_id": "home", "action_ts": "1700000002.000300", **action}],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    return interaction_body(
+        "block_actions", user_id, "1337.45.trigger",
+        container={"type": "view", "view_id": "V0HOME"},
+        view={"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
+        actions=[{"block_id": "home", "action_ts": "1700000002.000300", **action}],
+    )
 
 
 def block_action_body(action_id: str, value: str, user_id: str, response_url: str, message: dict | None = None) -> str:
-    payload = {
-        "type": "block_actions",
-        "team": {"id": TEAM_ID, "domain": "stand-in"},
-        "user": {"id": user_id, "team_id": TEAM_ID},
-        "api_app_id": "A0REPCOACH",
-        "trigger_id": "1337.44.trigger",
-        "response_url": response_url,
-        "container": {"type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": False},
-        "channel": {"id": "D0DM"},
-        "message": message or {"type": "message", "text": "", "blocks": [], "ts": "1700000000.000100"},
-        "actions": [{"type": "button", "action_id": action_id, "block_id": "nudge", "value": value,
-                     "action_ts": "1700000001.000200"}],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    """A button on a message in a DM, answered through its response_url."""
+    return interaction_body(
+        "block_actions", user_id, "1337.44.trigger",
+        response_url=response_url,
+        container={"type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": False},
+        channel={"id": "D0DM"},
+        message=message or {"type": "message", "text": "", "blocks": [], "ts": "1700000000.000100"},
+        actions=[{"type": "button", "action_id": action_id, "block_id": "nudge", "value": value,
+                  "action_ts": "1700000001.000200"}],
+    )
