@@ -84,13 +84,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
     parser.add_argument("--requests", type=int, default=2000, help="requests per app and level (default 2000)")
     parser.add_argument("--seconds", type=float, default=20, help="at most this long per app and level (default 20)")
+    parser.add_argument("--workers", type=int, default=1, help="processes serving each app (default 1)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
     args = parser.parse_args(argv)
     levels = [int(clients) for clients in args.clients.split(",")]
 
     print_machine(f"ack: `/log {TEXT}`, {args.requests:,} requests or {args.seconds:g} s per app at "
                   f"{', '.join(map(str, levels))} concurrent clients")
-    reps = args.warmup + len(levels) * args.requests
+    # Both apps draw from one sequence of user ids, so store a rep for every request either of them sends.
+    reps = 2 * (args.warmup + len(levels) * args.requests)
     engine = empty_database(args.database_url)
     with engine.begin() as connection:
         insert_rows(connection, REPS, (rep_row(number, datetime.now(UTC)) for number in range(reps)))
@@ -106,9 +108,9 @@ def main(argv: list[str]) -> int:
         response_url = api_url.replace("/api/", "/response/command")
         logs = Path(scratch)
         repcoach = servers.enter_context(serving(
-            "repcoach", [REPCOACH, "serve", "--no-scheduler"], environment, logs, acknowledged=":white_check_mark: Logged"))
+            "repcoach", [REPCOACH, "serve", "--no-scheduler", "--workers", str(args.workers)], environment, logs, acknowledged=":white_check_mark: Logged"))
         bare = servers.enter_context(serving(
-            "bare", [sys.executable, "-m", "bench.bare_app"], environment, logs, acknowledged=ACK_TEXT))
+            "bare", [sys.executable, "-m", "bench.bare_app", "--workers", str(args.workers)], environment, logs, acknowledged=ACK_TEXT))
         database = make_url(args.database_url).database
         for server in (bare, repcoach):
             asyncio.run(load(server, [bare, repcoach], 10, args.warmup, args.seconds, users, response_url, database))
@@ -209,13 +211,13 @@ async def load(server: Server, servers: list[Server], clients: int, requests: in
             connection[1].close()
 
     settle(servers)
-    server_cpu, database_cpu = cpu_seconds([server.pid]), postgres_cpu(database)
+    server_cpu, database_cpu = cpu_seconds(process_tree(server.pid)), postgres_cpu(database)
     started, client_cpu = time.perf_counter(), time.process_time()
     deadline = started + seconds
     await asyncio.gather(*(client() for _ in range(clients)))
     wall = time.perf_counter() - started
     return Run(latencies, failures, wall, time.process_time() - client_cpu,
-               _delta(server_cpu, cpu_seconds([server.pid])), _delta(database_cpu, postgres_cpu(database)))
+               _delta(server_cpu, cpu_seconds(process_tree(server.pid))), _delta(database_cpu, postgres_cpu(database)))
 
 
 async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
@@ -230,10 +232,10 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
 def settle(servers: list[Server], timeout: float = 30) -> None:
     """Waits until no server is still busy with the last run (work RepCoach does after acknowledging)."""
     deadline = time.monotonic() + timeout
-    before = sum(cpu_seconds([server.pid for server in servers]).values())
+    before = sum(cpu_seconds([pid for server in servers for pid in process_tree(server.pid)]).values())
     while time.monotonic() < deadline:
         time.sleep(0.25)
-        after = sum(cpu_seconds([server.pid for server in servers]).values())
+        after = sum(cpu_seconds([pid for server in servers for pid in process_tree(server.pid)]).values())
         if after - before < 0.02:
             return
         before = after
@@ -249,6 +251,20 @@ def cpu_seconds(pids) -> dict[int, float]:
             continue
         seconds[pid] = (int(fields[11]) + int(fields[12])) / TICK
     return seconds
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and its descendants (a server's worker processes), from /proc."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError):
+            continue
+    tree = [root]
+    for pid in tree:
+        tree += [child for child, parent in parents.items() if parent == pid]
+    return tree
 
 
 def postgres_cpu(database: str) -> dict[int, float]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import os
 
-import uvicorn
 from slack_bolt import Ack, App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_sdk import WebClient
@@ -18,6 +17,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.web import serve
 
 ACK_TEXT = "Logged."
 
@@ -46,9 +47,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
+    parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    # As `repcoach serve` runs it: uvicorn's defaults, access log at INFO.
-    uvicorn.run(create_web_app(), host=args.host, port=args.port, log_level="info")
+    # As `repcoach serve` runs it.
+    serve(create_web_app(), "bench.bare_app:create_web_app", args.host, args.port, args.workers)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,9 @@ class _SameTokenNotice(logging.Filter):
 def build_app(settings: Settings, deps: Deps, verify_requests: bool = True, states: OAuthStateStore | None = None) -> App:
     """One bot token, or (with `settings.distributed`) OAuth installs served at /slack/install.
 
+    Listeners run on the thread that took the request and their answer goes back when they return, which spares
+    Bolt's hand-over to another thread and its 10 ms polling for the ack; slow follow-ups use bot.after_answer.
+
     `verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack.
     """
     if settings.distributed:
@@ -39,14 +42,14 @@ def build_app(settings: Settings, deps: Deps, verify_requests: bool = True, stat
             client_id=settings.slack_client_id, client_secret=settings.slack_client_secret, scopes=SCOPES,
             installation_store=deps.clients.installations, state_store=states,
         )
-        app = App(signing_secret=settings.slack_signing_secret, oauth_settings=oauth,
+        app = App(signing_secret=settings.slack_signing_secret, oauth_settings=oauth, process_before_response=True,
                   client=make_client(None, settings.slack_api_url, settings.slack_timeout_seconds))
     else:
         settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
         logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
         try:
             app = App(client=deps.clients.default, signing_secret=settings.slack_signing_secret,
-                      request_verification_enabled=verify_requests)
+                      request_verification_enabled=verify_requests, process_before_response=True)
         except BoltError as error:
             raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
     register_all(app, deps)

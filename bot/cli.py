@@ -16,12 +16,11 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
 from bot.content_check import template_faults
-from bot.deps import Deps, deps_from_settings
-from bot.installations import installation_store, state_store
+from bot.deps import Deps, slack_deps
 from bot.jobs import JOBS
 from bot.outbox_sender import OutboxSender
 from bot.scheduler import start_scheduler
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings, SettingsError, configure_logging, load_settings
 from coaching import db, outbox
 from coaching.feedback import practice_stats
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
@@ -44,8 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()
     try:
         settings = load_settings()
         return args.run(settings, args) or 0
@@ -76,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
+    serve.add_argument("--workers", type=positive_int, default=1,
+                       help="processes answering requests, about one per core (default 1); scheduled jobs run once, in the parent")
     serve.set_defaults(run=run_serve)
 
     socket = commands.add_parser("socket", help="the same app over Socket Mode, for development")
@@ -128,6 +128,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -158,33 +164,24 @@ def connect(settings: Settings, migrate: bool = False) -> Engine:
     return engine
 
 
-def slack_deps(settings: Settings, engine: Engine) -> Deps:
-    """The listeners' and jobs' dependencies, with the installation store when installed through OAuth."""
-    installations = installation_store(settings, engine) if settings.distributed else None
-    return deps_from_settings(settings, db.make_sessions(engine), installations)
-
-
 def require_schema(engine: Engine) -> None:
     if db.current_revision(engine) != db.head_revision(engine):
         raise CommandError("the database schema is not up to date; run `repcoach db upgrade` first")
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> None:
-    import uvicorn
-
-    from bot.app import build_app
-    from bot.web import create_web_app
+    from bot.web import WORKER_FACTORY, serve, serving_app
 
     settings.require_credentials()
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
-    deps = slack_deps(settings, engine)
-    bolt_app = build_app(settings, deps, states=state_store(engine) if settings.distributed else None)
+    # Built here even when the workers build their own: a refused token stops start-up with one line.
+    web_app = serving_app(settings, engine)
     scheduler = None if args.no_scheduler else start_scheduler(
-        deps, settings.scheduler_misfire_grace_seconds, settings.retention_months
+        slack_deps(settings, engine), settings.scheduler_misfire_grace_seconds, settings.retention_months
     )
     try:
-        uvicorn.run(create_web_app(bolt_app, engine), host=args.host, port=args.port, log_level="info")
+        serve(web_app, WORKER_FACTORY, args.host, args.port, args.workers)
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)

@@ -6,11 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.installations import installation_store
 from bot.pacing import ChannelPacer, TokenBucket
 from bot.settings import Settings
 from bot.slack_client import WorkspaceClients
+from coaching import db
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
 from coaching.scorecard import ScorecardDefinition, default_definition
@@ -44,3 +47,9 @@ def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], inst
         bucket=TokenBucket(settings.slack_messages_per_minute),
         clients=clients,
     )
+
+
+def slack_deps(settings: Settings, engine: Engine) -> Deps:
+    """The listeners' and jobs' dependencies, with the installation store when installed through OAuth."""
+    installations = installation_store(settings, engine) if settings.distributed else None
+    return deps_from_settings(settings, db.make_sessions(engine), installations)

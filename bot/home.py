@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from datetime import datetime
 from enum import StrEnum
 
@@ -22,8 +20,6 @@ from coaching.reps import get_or_create_rep, local_today
 from coaching.scorecard import balanced_score, build_scorecard, figures_by_rep, rep_scope
 from coaching.streaks import logged_streak
 from coaching.teams import reps_of, targets_for, team_of, teams_led_by
-
-logger = logging.getLogger(__name__)
 
 MAX_BLOCKS = 100
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
@@ -143,40 +139,3 @@ def _button(action_id: str, text: str, value: str, style: str | None = None) -> 
     if style:
         button["style"] = style
     return button
-
-
-class HomeRefresher:
-    """Publishes Home tabs on one background thread, so a `/log` is answered without waiting for it.
-
-    Asking again for someone whose refresh is still waiting costs nothing: they get one.
-    """
-
-    def __init__(self, deps: Deps):
-        self.deps = deps
-        self._waiting: dict[tuple[str, str], WebClient] = {}
-        self._lock = threading.Lock()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def request(self, client: WebClient, workspace_id: str, user_id: str) -> None:
-        with self._lock:
-            self._waiting[(workspace_id, user_id)] = client
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="home-refresher", daemon=True)
-                self._thread.start()
-        self._wake.set()
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait()
-            with self._lock:
-                waiting, self._waiting = self._waiting, {}
-                self._wake.clear()
-            for (workspace_id, user_id), client in waiting.items():
-                try:
-                    with self.deps.sessions() as session:
-                        rep = get_or_create_rep(session, workspace_id, user_id)
-                        publish_home(session, client, self.deps, rep, self.deps.now())
-                except Exception:
-                    # One person's failed refresh must not stop everyone else's; the log has the traceback.
-                    logger.exception("home refresh for %s failed", user_id)

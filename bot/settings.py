@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from pydantic import Field, ValidationError, field_validator
@@ -108,6 +109,11 @@ def fernet(key: str) -> Fernet:
     except (ValueError, TypeError):
         raise ValueError("must be a Fernet key: 32 bytes, url-safe base64. Make one with "
                          "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'") from None
+
+
+def configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def load_settings() -> Settings:

@@ -3,6 +3,11 @@ OAuth the install pages at GET /slack/install and /slack/oauth_redirect."""
 
 from __future__ import annotations
 
+import socket
+import sys
+
+import anyio
+import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
@@ -14,17 +19,66 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from uvicorn.supervisors import Multiprocess
 
 from bot import metrics
-from coaching import outbox
+from bot.app import build_app
+from bot.deps import slack_deps
+from bot.installations import state_store
+from bot.settings import Settings, configure_logging, load_settings
+from coaching import db, outbox
+
+# What each `repcoach serve --workers N` process builds its app with.
+WORKER_FACTORY = "bot.web:app_from_environment"
+# Slack's requests handled at once by one process; more wait on the event loop, which costs them nothing. Python
+# runs one thread at a time, so more threads only take turns, and each turn costs a hand-over (bench/ack.py).
+DISPATCH_THREADS = 4
+# After a database round trip a thread waits for the running one to yield, by default up to 5 ms. Each `/log`
+# makes a few such trips, so the waits, not the work, set its latency under load (bench/ack.py).
+THREAD_SWITCH_SECONDS = 0.0005
+
+
+def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:
+    """Serves `web_app` with uvicorn; with several workers, each process builds its own with `factory` (an import string)."""
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="info")
+        return
+    config = _SharedSocketConfig(factory, factory=True, workers=workers, host=host, port=port, log_level="info")
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+class _SharedSocketConfig(uvicorn.Config):
+    def bind_socket(self) -> socket.socket:
+        # uvicorn makes the workers' shared socket with protocol 0, and asyncio takes what it accepts for not TCP:
+        # Nagle's algorithm stays on and each answer waits ~40 ms for the client's delayed ACK.
+        bound = super().bind_socket()
+        shared = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
+        shared.set_inheritable(True)
+        return shared
+
+
+def serving_app(settings: Settings, engine: Engine) -> Starlette:
+    """What `repcoach serve` answers HTTP with."""
+    states = state_store(engine) if settings.distributed else None
+    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
+    return create_web_app(build_app(settings, slack_deps(settings, engine), states=states), engine)
+
+
+def app_from_environment() -> Starlette:
+    """A worker process's app; the parent has already checked the settings, the token and the schema."""
+    configure_logging()
+    settings = load_settings()
+    return serving_app(settings, db.make_engine(settings.database_url))
 
 
 def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
+    dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
+
     async def slack_events(request: Request) -> Response:
         with metrics.HANDLER_LATENCY.time():
             bolt_request = to_bolt_request(request, await request.body())
-            # Bolt's dispatch blocks until the listener acks; keep it off the event loop.
-            bolt_response = await run_in_threadpool(bolt_app.dispatch, bolt_request)
+            # Bolt's dispatch blocks until the listener returns; keep it off the event loop.
+            bolt_response = await anyio.to_thread.run_sync(bolt_app.dispatch, bolt_request, limiter=dispatchers)
             return to_starlette_response(bolt_response)
 
     async def prometheus(_request: Request) -> Response:

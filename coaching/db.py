@@ -97,10 +97,15 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
     """
     if not rows:
         return {}
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     table = model.__table__
-    statement = insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key], table.c.id)
+    statement = insert_skipping_taken(session, model, [key]).returning(table.c[key], table.c.id)
     return dict(session.execute(statement, rows).all())
+
+
+def insert_skipping_taken(session: Session, model, keys: list[str]):
+    """`INSERT … ON CONFLICT (keys) DO NOTHING` in the session's dialect: one statement, no savepoint."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
 
 
 def among(column, values) -> ColumnElement[bool]:

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coaching.fields import FIELDS, Values, check_consistent
+from coaching.db import insert_skipping_taken
+from coaching.fields import FIELDS, LogInputError, Values, check_consistent
 from coaching.models import DayLog, Rep, TeamMember
 
 
@@ -44,24 +44,34 @@ def record_day(session: Session, rep: Rep, day: date, values: Values, now: datet
 
     The caller commits.
     """
+    # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
+    if _consistent_alone(values):
+        inserted = session.execute(
+            insert_skipping_taken(session, DayLog, ["rep_id", "day"])
+            .values(rep_id=rep.id, day=day, updated_at=now, **values).returning(DayLog.id)
+        ).first()
+        if inserted is not None:
+            return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
     log = _find(session, rep, day, lock=True)
     before = stored_values(log)
     merged = before | values
     check_consistent(merged, values)
+    if log is None:  # erased since the insert found the day taken
+        return record_day(session, rep, day, values, now)
     changes = [Change(key, before.get(key), value) for key, value in values.items() if before.get(key) != value]
-    if log is None:
-        try:
-            with session.begin_nested():
-                session.add(DayLog(rep_id=rep.id, day=day, updated_at=now, **values))
-        except IntegrityError:
-            # The same rep logged the same day in a parallel request: merge into theirs.
-            return record_day(session, rep, day, values, now)
-        return RecordedDay(day, True, changes, merged)
     for change in changes:
         setattr(log, change.key, change.after)
     if changes:
         log.updated_at = now
     return RecordedDay(day, False, changes, merged)
+
+
+def _consistent_alone(values: Values) -> bool:
+    try:
+        check_consistent(values, values)
+    except LogInputError:
+        return False
+    return True
 
 
 def _find(session: Session, rep: Rep, day: date, lock: bool) -> DayLog | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
@@ -52,7 +53,7 @@ def register(app: App, deps: Deps) -> None:
             return
         ack(response_type="ephemeral", **answer)
         for work in request.after:
-            work()
+            after_answer(work)
 
 
 def tip(request: CoachRequest) -> Message:

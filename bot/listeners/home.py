@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.home import HomeAction, publish_home, refresh_home
 from bot.onboarding import queue_welcome
@@ -24,7 +25,7 @@ def register(app: App, deps: Deps) -> None:
             welcomed = queue_welcome(session, deps, rep)
             publish_home(session, client, deps, rep, deps.now())
         if welcomed:
-            OutboxSender(deps).drain()
+            after_answer(OutboxSender(deps).drain)
 
     def setting(action_id: HomeAction, change) -> None:
         @app.action(action_id)
@@ -34,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
                 rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
                 change(rep, action, local_today(rep, deps.now()))
             ack()
-            refresh_home(deps, client, context)
+            after_answer(lambda: refresh_home(deps, client, context))
 
     setting(HomeAction.TIME, lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])))
     setting(HomeAction.LANGUAGE, lambda rep, action, _today: setattr(rep, "language", preferences.parse_language(action["selected_option"]["value"])))

@@ -9,7 +9,8 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.home import HomeRefresher
+from bot.after_answer import after_answer
+from bot.home import refresh_home
 from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.messages import log_help, log_saved, problem
 from bot.nudge_messages import ActionId
@@ -22,8 +23,6 @@ HELP_WORDS = {"help", "?", "-h", "--help"}
 
 
 def register(app: App, deps: Deps) -> None:
-    home = HomeRefresher(deps)
-
     def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
         now = deps.now()
         rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
@@ -50,7 +49,6 @@ def register(app: App, deps: Deps) -> None:
             ack(response_type="ephemeral", **problem(str(error)))
             return
         ack(response_type="ephemeral", **log_saved(recorded, deps.definition))
-        home.request(client, context.team_id, context.user_id)
 
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
@@ -78,4 +76,6 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_error(error))
             return
         ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition)["text"]))
-        home.request(client, context.team_id, context.user_id)
+        # The form may have been opened from the Home tab, which then shows the new figures. A `/log` typed in a
+        # channel leaves Home alone: it is rebuilt when next opened, and most logs are never followed by a look.
+        after_answer(lambda: refresh_home(deps, client, context))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
+from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.home import refresh_home
 from bot.messages import problem
@@ -21,6 +22,9 @@ def register(app: App, deps: Deps) -> None:
 def feedback_listener(deps: Deps, feedback):
     def on_feedback(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
         ack()
+        after_answer(lambda: record(body, action, context, respond, client))
+
+    def record(body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
         button = NudgeButton.model_validate_json(action["value"])
         with deps.sessions.begin() as session:
             nudge = session.get(Nudge, button.nudge_id)

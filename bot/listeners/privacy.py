@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from slack_bolt import Ack, App, BoltContext, Respond
 
+from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.messages import Message, section, simple
 from coaching.privacy import forget
@@ -31,6 +32,9 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ForgetAction.CONFIRM)
     def confirmed(ack: Ack, context: BoltContext, respond: Respond) -> None:
         ack()
+        after_answer(lambda: erase(context, respond))
+
+    def erase(context: BoltContext, respond: Respond) -> None:
         with deps.sessions.begin() as session:
             forget(session, context.team_id, context.user_id)
         respond(replace_original=True, **simple(":wastebasket: Done: everything RepCoach held about you is erased."))
@@ -38,4 +42,4 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ForgetAction.CANCEL)
     def cancelled(ack: Ack, respond: Respond) -> None:
         ack()
-        respond(replace_original=True, **simple("Nothing was erased."))
+        after_answer(lambda: respond(replace_original=True, **simple("Nothing was erased.")))
