@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -168,6 +169,28 @@ def test_serve_runs_the_nudge_job_on_its_scheduler(sessions, database_url, slack
     with serving(database_url, slack, tmp_path):
         [call] = slack.wait_for("chat.postMessage", timeout=15)
     assert call.args["channel"] == "U0DUE" and "Welcome to RepCoach" in call.args["text"]
+
+
+def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the_parent(sessions, database_url, slack, tmp_path):
+    slack.add_user("U0DUE", tz=zone_where_it_is_about_ten())
+    with sessions.begin() as session:
+        rep = get_or_create_rep(session, "T0TEAM", "U0DUE")
+        rep.nudge_time, rep.work_days = "10:00", "mon,tue,wed,thu,fri,sat,sun"
+    users = [f"U0W{number:02d}" for number in range(24)]
+    with serving(database_url, slack, tmp_path, "--workers", "2") as base:
+
+        def log(user: str) -> str:
+            body = slash_command_body("/log", "contacts=20 fcr=15", user, slack.response_url())
+            return httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body), timeout=10).json()["text"]
+
+        with ThreadPoolExecutor(8) as clients:
+            answers = list(clients.map(log, users))
+        [nudge] = slack.wait_for("chat.postMessage", timeout=15)
+    # The parent checks the token once and each worker builds its own app: three Bolt apps, three auth.test calls.
+    assert len(slack.calls_to("auth.test")) == 3
+    assert all("First-contact resolution that day: *75%*" in answer for answer in answers)
+    assert [[day.contacts for day in logged_days(sessions, user)] for user in users] == [[20]] * len(users)
+    assert nudge.args["channel"] == "U0DUE"
 
 
 def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, database_url, slack):
