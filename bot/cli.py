@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
     serve.add_argument("--workers", type=positive_int, default=1,
-                       help="processes answering requests, about one per core (default 1); scheduled jobs run once, in the parent")
+                       help="processes answering requests on PostgreSQL, about one per core (default 1); scheduled jobs run in the parent")
     serve.set_defaults(run=run_serve)
 
     socket = commands.add_parser("socket", help="the same app over Socket Mode, for development")
@@ -173,6 +173,8 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.web import WORKER_FACTORY, serve, serving_app
 
     settings.require_credentials()
+    if args.workers > 1 and settings.database_url.startswith("sqlite"):
+        raise CommandError("SQLite supports a single process; use --workers 1, or PostgreSQL for more")
     engine = connect(settings, migrate=not args.no_migrate)
     require_schema(engine)
     # Built here even when the workers build their own: a refused token stops start-up with one line.

@@ -172,6 +172,8 @@ def test_serve_runs_the_nudge_job_on_its_scheduler(sessions, database_url, slack
 
 
 def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the_parent(sessions, database_url, slack, tmp_path):
+    if database_url.startswith("sqlite"):
+        pytest.skip("several processes are supported on PostgreSQL; SQLite is for a single process")
     slack.add_user("U0DUE", tz=zone_where_it_is_about_ten())
     with sessions.begin() as session:
         rep = get_or_create_rep(session, "T0TEAM", "U0DUE")
@@ -191,6 +193,13 @@ def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the
     assert all("First-contact resolution that day: *75%*" in answer for answer in answers)
     assert [[day.contacts for day in logged_days(sessions, user)] for user in users] == [[20]] * len(users)
     assert nudge.args["channel"] == "U0DUE"
+
+
+def test_serve_refuses_several_workers_on_sqlite_with_one_line(tmp_path):
+    result = repcoach("serve", "--workers", "2", database_url=f"sqlite:///{tmp_path / 'one.db'}", cwd=tmp_path,
+                      SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    assert result.returncode == 1
+    assert result.stderr == "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"
 
 
 def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, database_url, slack):
