@@ -1,7 +1,9 @@
 """`python -m bench ack`: how fast `/log contacts=30 fcr=24 csat=4.6` is acknowledged, RepCoach against a bare Bolt app.
 
-Both run as subprocesses serving HTTP with uvicorn: `repcoach serve --no-scheduler` on PostgreSQL,
-and bench/bare_app.py, a Bolt app that only acks `/log`, dispatched the same way. The Slack stand-in
+Both run as subprocesses serving HTTP with uvicorn, each with the same number of worker processes
+(`--workers`, default one per usable core): `repcoach serve --no-scheduler --workers N` on PostgreSQL,
+and bench/bare_app.py, a Bolt app that only acks `/log`, with Bolt's defaults, served by the same
+bot.web.serve. The Slack stand-in
 (bot.local_slack, in its own process) answers their Web API calls. A closed-loop load generator
 (asyncio, N keep-alive HTTP/1.1 connections, each sending its next request as soon as the last is
 answered) sends correctly signed requests, each from a different rep: every one is the rep's first
@@ -9,8 +11,8 @@ log of the day, a new row. The reps are stored beforehand with a fresh Slack pro
 is not asked. (httpx's AsyncClient cost ~3 ms of CPU per request: on two cores it slowed the servers
 it measured, so the generator speaks HTTP/1.1 itself, at ~0.3 ms a request.)
 
-RepCoach keeps working after it acknowledges (it republishes the rep's App Home); that work is
-counted in its CPU per request, and each run starts only once both servers are idle again.
+Anything a server still does after answering is counted in its CPU per request (worker processes
+included), and each run starts only once both servers are idle again.
 
 With N closed-loop clients, mean latency = N / throughput (Little's law): once the server is
 saturated, more clients only add queueing.
@@ -84,13 +86,14 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
     parser.add_argument("--requests", type=int, default=2000, help="requests per app and level (default 2000)")
     parser.add_argument("--seconds", type=float, default=20, help="at most this long per app and level (default 20)")
-    parser.add_argument("--workers", type=int, default=1, help="processes serving each app (default 1)")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
+                        help="processes serving each app (default: one per usable core, %(default)s here)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
     args = parser.parse_args(argv)
     levels = [int(clients) for clients in args.clients.split(",")]
 
     print_machine(f"ack: `/log {TEXT}`, {args.requests:,} requests or {args.seconds:g} s per app at "
-                  f"{', '.join(map(str, levels))} concurrent clients")
+                  f"{', '.join(map(str, levels))} concurrent clients, {args.workers} worker process(es) per app")
     # Both apps draw from one sequence of user ids, so store a rep for every request either of them sends.
     reps = 2 * (args.warmup + len(levels) * args.requests)
     engine = empty_database(args.database_url)
