@@ -110,11 +110,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_slack() -> Iterator[str]:
-    """The Slack stand-in (bot.local_slack, no artificial delay) in its own process, so its work is not counted
-    as ours; it answers for any user. Yields its Web API URL."""
+def local_slack(latency: float = 0.0) -> Iterator[str]:
+    """The Slack stand-in (bot.local_slack, answering each call after `latency` seconds) in its own process, so its
+    work is not counted as ours; it answers for any user. Yields its Web API URL."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot.local_slack", "--port", str(port)], cwd=ROOT,
+    command = [sys.executable, "-m", "bot.local_slack", "--port", str(port), "--latency", str(latency)]
+    process = subprocess.Popen(command, cwd=ROOT,
                                stdout=subprocess.PIPE, text=True)
     try:
         process.stdout.readline()  # "Slack stand-in listening; ..."

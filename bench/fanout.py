@@ -2,8 +2,8 @@
 
 Runs the real bot.jobs.run_nudges and times its steps by wrapping what it calls (bot.jobs.installed,
 plan_due_nudges, nudge_message, coaching.outbox.enqueue), holding its drain back; then drains the
-outbox into the Slack stand-in (bot.local_slack in its own process, no artificial delay) through
-bot.outbox_sender.OutboxSender, with a bucket high enough never to wait. Each size runs in a fresh
+outbox into the Slack stand-in (bot.local_slack in its own process, answering at once unless --slack-latency)
+through bot.outbox_sender.OutboxSender (--send-concurrency threads), with a bucket high enough never to wait. Each size runs in a fresh
 process, so its memory is its own: the growth of its maxrss during the first sweep, and the
 tracemalloc peak of a second sweep after today's nudges are forgotten.
 
@@ -39,6 +39,7 @@ from bot import jobs
 from bot.deps import Deps
 from bot.outbox_sender import DrainReport, OutboxSender
 from bot.pacing import ChannelPacer, TokenBucket
+from bot.settings import Settings
 from bot.slack_client import WorkspaceClients
 from coaching import db, outbox
 from coaching.library import default_library
@@ -49,6 +50,7 @@ AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ZONES = (("Europe/Rome", "it-IT"), ("Europe/London", "en-GB"), ("America/New_York", "en-US"),
          ("America/Los_Angeles", "en-US"), ("Asia/Kolkata", "en-IN"), ("Asia/Tokyo", "ja-JP"),
          ("Europe/Madrid", "es-ES"), ("America/Sao_Paulo", "pt-BR"))
+SEND_CONCURRENCY = Settings.model_fields["slack_send_concurrency"].default
 CPU_PER_NUDGE_MS = 1.0  # the target: 10,000 nudges chosen and rendered in under 10 s of CPU
 
 
@@ -61,23 +63,37 @@ def main(argv: list[str]) -> int:
                         help="days of past nudges per rep, one each working day (default 14)")
     parser.add_argument("--messages-per-minute", type=float, default=600_000,
                         help="the workspace bucket while draining (default 600000: never waits)")
+    parser.add_argument("--send-concurrency", type=int, default=SEND_CONCURRENCY,
+                        help=f"threads posting at once while draining (default {SEND_CONCURRENCY}, as SLACK_SEND_CONCURRENCY)")
+    parser.add_argument("--slack-latency", type=float, default=0.0, metavar="SECONDS",
+                        help="the stand-in answers each Web API call after this long (default 0; Slack takes ~0.1)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.reps.split(",")]
     print_machine(f"fanout: nudge job for {', '.join(f'{size:,}' for size in sizes)} reps, all due at {AT.isoformat()}")
 
     report = Report("fanout")
-    with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, local_slack() as api_url:
+    drain = Drain(args.messages_per_minute, args.send_concurrency, args.slack_latency)
+    with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, local_slack(args.slack_latency) as api_url:
         urls = [] if args.no_sqlite else [f"sqlite:///{scratch}/fanout.db"]
         urls += [args.database_url] if args.database_url else []
         for url in urls:
             results = {}
             for size in sizes:
-                results[size] = run_size(url, size, args.history_days, api_url, args.messages_per_minute, report)
+                results[size] = run_size(url, size, args.history_days, api_url, drain, report)
             growth(results, db.make_engine(url).dialect.name, report)
     return report.summary()
 
 
-def run_size(url: str, size: int, history_days: int, api_url: str, per_minute: float, report: Report) -> dict:
+@dataclass(frozen=True)
+class Drain:
+    """How the outbox is drained after the sweep."""
+
+    per_minute: float
+    concurrency: int
+    latency: float
+
+
+def run_size(url: str, size: int, history_days: int, api_url: str, drain: Drain, report: Report) -> dict:
     name = db.make_engine(url).dialect.name
     print(f"\n{name}, {size:,} reps")
     with timed() as seeding:
@@ -85,7 +101,7 @@ def run_size(url: str, size: int, history_days: int, api_url: str, per_minute: f
     report.note(f"seeded {rows} in {seeding.wall:.1f} s")
     # A fresh process per size: its maxrss and the imports it pays for are its own.
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        result = pool.apply(measure, (url, api_url, per_minute))
+        result = pool.apply(measure, (url, api_url, drain))
     steps, planned = result["steps"], result["planned"]
     for step, timing in steps.items():
         report.note(f"{step:<30} {timing.wall * 1000:9.0f} ms wall {timing.cpu * 1000:9.0f} ms CPU")
@@ -98,6 +114,7 @@ def run_size(url: str, size: int, history_days: int, api_url: str, per_minute: f
     report.figure(f"{label}: sweep a minute later (nobody new due), wall", result["idle"].wall, " s", digits=3)
     drained = result["drain"]
     assert drained["sent"] == planned and drained["failed"] == 0, drained
+    report.note(f"drain: {drain.concurrency} thread(s), the stand-in answering each call after {drain.latency * 1000:.0f} ms")
     report.figure(f"{label}: outbox drained into the stand-in", planned / drained["timing"].wall, " sends/s", digits=0)
     report.figure(f"{label}: sweep memory, tracemalloc peak", result["traced_peak"] / 2 ** 20, " MiB")
     report.figure(f"{label}: process maxrss after the sweep", result["rss_after"] / 2 ** 20, " MiB")
@@ -164,11 +181,12 @@ def past_nudges(ids: list[int], practices, today: date, days: int, rng: random.R
 # --- measuring, in a fresh process per size ---------------------------------------------------------
 
 
-def measure(url: str, api_url: str, per_minute: float) -> dict:
+def measure(url: str, api_url: str, drain: Drain) -> dict:
     """Runs the real bot.jobs.run_nudges at AT (its drain held back), again a minute later, then drains the
     outbox; then forgets today's nudges and runs it once more under tracemalloc."""
-    deps = Deps(db.make_sessions(db.make_engine(url)), now=lambda: AT, bucket=TokenBucket(per_minute),
-                pacer=ChannelPacer(interval=0), clients=WorkspaceClients(api_url, 10, "xoxb-bench"))
+    deps = Deps(db.make_sessions(db.make_engine(url)), now=lambda: AT, bucket=TokenBucket(drain.per_minute),
+                pacer=ChannelPacer(interval=0), send_concurrency=drain.concurrency,
+                clients=WorkspaceClients(api_url, 10, "xoxb-bench"))
     rss_before = maxrss()
     first = sweep(deps)
     rss_after = maxrss()

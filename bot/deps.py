@@ -35,6 +35,8 @@ class Deps:
     # One budget for the whole workspace in this process, and Slack's one-a-second per channel.
     bucket: TokenBucket = field(default_factory=lambda: TokenBucket(200))
     pacer: ChannelPacer = field(default_factory=ChannelPacer)
+    # How many outbox messages are posted at once, each from its own thread, to different conversations.
+    send_concurrency: int = 8
     clients: WorkspaceClients | None = None
 
 
@@ -45,6 +47,7 @@ def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], inst
         sessions,
         outbox=settings.outbox_policy(),
         bucket=TokenBucket(settings.slack_messages_per_minute),
+        send_concurrency=settings.slack_send_concurrency,
         clients=clients,
     )
 

@@ -46,6 +46,10 @@ class Faults:
     slow_seconds: float = 0.0
     # These recipients answer with this error, as Slack does for deactivated users and the like.
     permanent_errors: dict[str, str] = field(default_factory=dict)
+    # The first calls are held until this many are being answered at once (or `gather_seconds` have
+    # passed): a client that sends one request at a time never gets them together.
+    gather: int = 0
+    gather_seconds: float = 2.0
 
 
 @dataclass
@@ -57,7 +61,14 @@ class LocalSlack:
     any_user: bool = False
     # File bytes received at upload URLs, by file id.
     uploads: dict[str, bytes] = field(default_factory=dict)
+    # Seconds every Web API call takes to be answered, like a Slack far away.
+    latency: float = 0.0
+    # The most calls to each method that were being answered at once.
+    most_in_flight: Counter = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _flight: threading.Condition = field(default_factory=threading.Condition)
+    _in_flight: Counter = field(default_factory=Counter)
+    _gathered: bool = False
     _counts: Counter = field(default_factory=Counter)
     _history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
 
@@ -83,9 +94,14 @@ class LocalSlack:
                 else:
                     args = dict(parse_qsl(raw))
                 method = self.path.removeprefix("/api/").strip("/")
-                status, headers, answer, delay = stand_in.respond(method, args, dict(self.headers))
-                if delay:
-                    time.sleep(delay)
+                stand_in.arrive(method)
+                try:
+                    status, headers, answer, delay = stand_in.respond(method, args, dict(self.headers))
+                    if delay:
+                        time.sleep(delay)
+                finally:
+                    # Before answering: the client cannot send its next request until it has the answer.
+                    stand_in.leave(method)
                 body = json.dumps(answer).encode()
                 self.send_response(status)
                 for name, value in headers.items():
@@ -116,6 +132,9 @@ class LocalSlack:
             self._history.clear()
             self.uploads.clear()
             self.faults = Faults()
+        with self._flight:
+            self.most_in_flight.clear()
+            self._gathered = False
 
     @property
     def base_url(self) -> str:
@@ -133,6 +152,21 @@ class LocalSlack:
         self.users[user_id] = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "tz": tz,
                                "tz_offset": 0, "locale": locale, "is_admin": False, "is_owner": False, **extra}
 
+    def arrive(self, method: str) -> None:
+        """Counts a call in flight; holds it while the faults gather calls."""
+        with self._flight:
+            self._in_flight[method] += 1
+            self.most_in_flight[method] = max(self.most_in_flight[method], self._in_flight[method])
+            self._flight.notify_all()
+            faults = self.faults
+            if faults.gather and method in faults.methods and not self._gathered:
+                self._flight.wait_for(lambda: self._in_flight[method] >= faults.gather, faults.gather_seconds)
+                self._gathered = True
+
+    def leave(self, method: str) -> None:
+        with self._flight:
+            self._in_flight[method] -= 1
+
     def respond(self, method: str, args: dict, headers: dict) -> tuple[int, dict, dict, float]:
         """(HTTP status, headers, JSON body, seconds to wait before answering)."""
         call = Call(method, args, headers)
@@ -143,7 +177,7 @@ class LocalSlack:
         call.status, answer_headers, body, delay = self._misbehave(method, args, number) or (200, {}, None, 0)
         if body is None:
             body = self.answer(method, args, workspace_of(headers))
-        return call.status, answer_headers, body, delay
+        return call.status, answer_headers, body, delay + self.latency
 
     def _misbehave(self, method: str, args: dict, number: int) -> tuple[int, dict, dict | None, float] | None:
         faults = self.faults
@@ -238,8 +272,9 @@ def dm_channel(recipient: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds each Web API call takes to answer")
     args = parser.parse_args()
-    stand_in = LocalSlack(any_user=True).start(args.port)
+    stand_in = LocalSlack(any_user=True, latency=args.latency).start(args.port)
     print(f"Slack stand-in listening; set SLACK_API_URL={stand_in.api_url}", flush=True)
     threading.Event().wait()
 

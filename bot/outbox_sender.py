@@ -1,4 +1,9 @@
-"""Drains the outbox into Slack: paced, retried with backoff, and never posting a message twice."""
+"""Drains the outbox into Slack: paced, retried with backoff, and never posting a message twice.
+
+A drain posts to several conversations at once, one thread each (`Deps.send_concurrency`), so sending
+is held back by Slack's limits (the workspace bucket, one post a second per channel) rather than by one
+round trip at a time. A conversation's messages stay on one thread, in the order they were claimed.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,11 @@ import json
 import logging
 import random
 import socket
+import threading
 import time
 import uuid
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.error import URLError
@@ -38,6 +46,11 @@ class DrainReport:
     failed: int = 0
     retried: int = 0
 
+    def add(self, other: DrainReport) -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retried += other.retried
+
 
 @dataclass
 class OutboxSender:
@@ -47,20 +60,31 @@ class OutboxSender:
 
     def drain(self, wait_for_retries: timedelta = timedelta(0)) -> DrainReport:
         """Sends everything due; waits up to `wait_for_retries` for rows scheduled to be tried again."""
-        report = DrainReport()
         deadline = self.deps.now() + wait_for_retries
-        while True:
-            with self.deps.sessions.begin() as session:
-                batch = outbox.claim(session, self.worker, self.deps.now(), self.deps.outbox)
-            for message in batch:
-                self.deliver(message, report)
-            if batch:
-                continue
-            with self.deps.sessions() as session:
-                due = outbox.next_due(session)
-            if due is None or due > deadline:
-                return report
-            time.sleep(max(0.0, (due - self.deps.now()).total_seconds()) + 0.01)
+        concurrency = self.deps.send_concurrency
+        with ThreadPoolExecutor(concurrency, thread_name_prefix="outbox-send") as pool:
+            lanes = Lanes(self, pool)
+            while True:
+                # Claim more once a thread could go idle: rows are not held (leased) long before they are sent.
+                if not lanes.wait(lambda: lanes.unsent < concurrency):
+                    break
+                with self.deps.sessions.begin() as session:
+                    batch = outbox.claim(session, self.worker, self.deps.now(), self.deps.outbox)
+                for message in batch:
+                    lanes.add(message)
+                if batch:
+                    continue
+                # Rows still being sent may yet be scheduled for a retry.
+                if not lanes.wait(lambda: lanes.unsent == 0):
+                    break
+                with self.deps.sessions() as session:
+                    due = outbox.next_due(session)
+                if due is None or due > deadline:
+                    break
+                time.sleep(max(0.0, (due - self.deps.now()).total_seconds()) + 0.01)
+        if lanes.error is not None:
+            raise lanes.error
+        return lanes.report
 
     def send_one(self, message_id: int) -> DrainReport:
         report = DrainReport()
@@ -181,3 +205,56 @@ class OutboxSender:
             "event": "send", "kind": message.kind, "recipient": message.recipient, "key": message.idempotency_key,
             "attempts": message.attempts, "outcome": outcome, **({"error": error} if error else {}),
         }))
+
+
+class Lanes:
+    """Claimed messages in one lane per recipient. A lane is sent from one thread, in claim order, so a
+    conversation keeps its order and its pacing; lanes run on the pool's threads at once. Each send
+    opens its own database sessions, and its counts are added to `report` under the lock."""
+
+    def __init__(self, sender: OutboxSender, pool: ThreadPoolExecutor):
+        self.sender, self.pool = sender, pool
+        self.changed = threading.Condition()
+        self.queues: dict[str, deque[OutboxMessage]] = {}
+        self.unsent = 0  # claimed, and not yet through OutboxSender.deliver
+        self.report = DrainReport()
+        self.error: Exception | None = None
+
+    def add(self, message: OutboxMessage) -> None:
+        with self.changed:
+            self.unsent += 1
+            queue = self.queues.get(message.recipient)
+            if queue is not None:  # its lane is running or about to: the message goes out after the others
+                queue.append(message)
+                return
+            self.queues[message.recipient] = deque([message])
+        self.pool.submit(self._run, message.recipient)
+
+    def wait(self, condition) -> bool:
+        """Waits for `condition`; False if a send failed unexpectedly, which ends the drain."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.error is not None or condition())
+            return self.error is None
+
+    def _run(self, recipient: str) -> None:
+        while True:
+            with self.changed:
+                queue = self.queues[recipient]
+                if not queue or self.error is not None:
+                    # After an unexpected error the rest keep their lease, and are claimed again (as uncertain) later.
+                    del self.queues[recipient]
+                    self.unsent -= len(queue)
+                    self.changed.notify_all()
+                    return
+                message = queue.popleft()
+            report, error = DrainReport(), None
+            try:
+                self.sender.deliver(message, report)
+            except Exception as raised:  # raised again by OutboxSender.drain, on its own thread
+                error = raised
+            finally:
+                with self.changed:
+                    self.report.add(report)
+                    self.unsent -= 1
+                    self.error = self.error or error
+                    self.changed.notify_all()

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     database_url: str = Field(default="sqlite:///repcoach.db")
     slack_timeout_seconds: float = Field(default=10, gt=0, le=120)
     slack_messages_per_minute: float = Field(default=200, gt=0, le=10000)
+    # Each sending thread holds a database connection while it records an outcome; PostgreSQL's pool is 20.
+    slack_send_concurrency: int = Field(default=8, ge=1, le=16)
     outbox_lease_seconds: float = Field(default=120, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
     outbox_retry_base_seconds: float = Field(default=2, gt=0)

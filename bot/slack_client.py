@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from slack_sdk import WebClient
 from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
@@ -53,17 +55,19 @@ class WorkspaceClients:
         self.base_url, self.timeout, self.installations = base_url, timeout, installations
         self.default = make_client(token, base_url, timeout) if token else None
         self._by_workspace: dict[str, WebClient] = {}
+        self._lock = threading.Lock()  # the outbox sender asks from several threads
 
     def for_workspace(self, workspace_id: str) -> WebClient | None:
         """None when the app is not installed there (any more)."""
         if self.default is not None:
             return self.default
-        if workspace_id not in self._by_workspace:
-            bot = self.installations.find_bot(enterprise_id=None, team_id=workspace_id)
-            if bot is None or not bot.bot_token:
-                return None
-            self._by_workspace[workspace_id] = make_client(bot.bot_token, self.base_url, self.timeout)
-        return self._by_workspace[workspace_id]
+        with self._lock:
+            if workspace_id not in self._by_workspace:
+                bot = self.installations.find_bot(enterprise_id=None, team_id=workspace_id)
+                if bot is None or not bot.bot_token:
+                    return None
+                self._by_workspace[workspace_id] = make_client(bot.bot_token, self.base_url, self.timeout)
+            return self._by_workspace[workspace_id]
 
     def forget(self, workspace_id: str) -> None:
         self._by_workspace.pop(workspace_id, None)

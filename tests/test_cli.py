@@ -99,6 +99,7 @@ def test_bad_export_arguments_fail_with_one_clear_line(seeded, database_url, arg
          "SLACK_API_URL must be an http:// or https:// URL"),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL mysql is not supported"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL expected a URL like"),
+        ({"SLACK_SEND_CONCURRENCY": "0"}, "SLACK_SEND_CONCURRENCY Input should be greater than or equal to 1"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_line_naming_it(tmp_path, env, message):

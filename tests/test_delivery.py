@@ -7,6 +7,7 @@ import random
 import signal
 import subprocess
 import time
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -14,8 +15,10 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_nudges
+from bot.outbox_sender import DrainReport, OutboxSender
 from bot.pacing import ChannelPacer, TokenBucket
 from bot.slack_client import WorkspaceClients
+from coaching import outbox
 from coaching.models import OutboxMessage
 from coaching.outbox import OutboxPolicy
 from coaching.reps import get_or_create_rep
@@ -64,13 +67,44 @@ def test_a_fan_out_to_200_reps_through_429s_500s_and_timeouts_delivers_each_nudg
     assert {row.status for row in outbox_rows(sessions)} == {"sent"}
     posts = slack.calls_to("chat.postMessage")
     limited = [index for index, call in enumerate(posts) if call.status == 429]
-    assert limited and all(posts[index + 1].at - posts[index].at >= 1 for index in limited)  # waited Retry-After
+    # A limited post waits Retry-After before it is made again; other conversations' posts go on meanwhile.
+    again = [next(later for later in posts[index + 1:] if later.args["channel"] == posts[index].args["channel"])
+             for index in limited]
+    assert limited and all(later.at - posts[index].at >= 1 for index, later in zip(limited, again))
     assert any(call.status == 500 for call in posts)
     # A timed-out post is not repeated blindly: the conversation is searched for its key first.
     assert slack.calls_to("conversations.history")
     events = [json.loads(record.message) for record in caplog.records if record.name == "repcoach.delivery"]
     assert {"kind", "recipient", "key", "attempts", "outcome"} <= set(events[0])
     assert {event["outcome"] for event in events} >= {"sent", "retry", "found_after_interruption"}
+
+
+def test_a_drain_posts_to_several_conversations_at_once_never_more_than_its_concurrency_and_each_message_once(
+    bot, sessions, slack
+):
+    # 24 messages: four to Anna, among 20 to others.
+    recipients = ["U0ANNA" if index % 6 == 0 else f"U{index:05d}" for index in range(24)]
+    with sessions.begin() as session:
+        outbox.enqueue(session, [
+            {"workspace_id": TEAM_ID, "kind": "nudge", "recipient": recipient, "idempotency_key": f"overlap:{index}",
+             "payload": {"text": f"message {index}"}}
+            for index, recipient in enumerate(recipients)
+        ], bot.deps.now())
+    # The first posts are held until four are being answered together, which a sender posting one at a time
+    # never reaches. Every post takes a moment, so a fifth one in flight would be seen.
+    slack.faults.gather = 4
+    slack.faults.slow_every, slack.faults.slow_seconds = 1, 0.02
+
+    report = OutboxSender(replace(bot.deps, send_concurrency=4)).drain()
+
+    assert report == DrainReport(sent=24)
+    assert slack.most_in_flight["chat.postMessage"] == 4
+    assert slack.delivered() == {dm_channel(recipient): count for recipient, count in Counter(recipients).items()}
+    assert len(slack.calls_to("chat.postMessage")) == 24
+    assert {row.status for row in outbox_rows(sessions)} == {"sent"}
+    # One conversation's messages go out one after another, in the order they were queued.
+    to_anna = [call.args["text"] for call in slack.calls_to("chat.postMessage") if call.args["channel"] == "U0ANNA"]
+    assert to_anna == ["message 0", "message 6", "message 12", "message 18"]
 
 
 def test_a_permanent_error_fails_the_message_with_its_reason_and_is_not_retried(bot, sessions, slack, database_url):
