@@ -106,6 +106,10 @@ class Nudge(Base):
         Index("ix_nudges_rep_date", "rep_id", "local_date"),
         Index("ix_nudges_not_for_me", "rep_id", "practice_id", postgresql_where=text("feedback = 'not_for_me'"),
               sqlite_where=text("feedback = 'not_for_me'")),
+        # Covers coaching.schedule.team_votes: a team's members' answers since a date, read from the index alone.
+        Index("ix_nudges_votes", "rep_id", "local_date", "practice_id", "feedback",
+              postgresql_where=text("feedback IN ('helpful', 'not_for_me')"),
+              sqlite_where=text("feedback IN ('helpful', 'not_for_me')")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among, insert_new
@@ -31,6 +31,14 @@ from coaching.teams import targets_by_team
 SEND_WINDOW = timedelta(hours=3)
 FIGURES_WINDOW_DAYS = 14
 RECENT_PRACTICE_DAYS = 28
+# How far back a team's feedback steers the choice. Thompson sampling on all-time counts grows so sure of
+# last year's favourites that the team's current taste (new people, a new lead, a rewritten practice) barely
+# moves it, and reading every vote ever made each sweep slower as the history grew. Two quarters give a
+# team of twelve answering one nudge in five some 250 answers to learn from; older feedback is stale.
+VOTES_WINDOW_DAYS = 180
+# Written into the SQL rather than bound, so SQLite's planner sees they match its partial indexes.
+NOT_FOR_ME = literal("not_for_me", literal_execute=True)
+VOTES = ("helpful", "not_for_me")
 
 
 @dataclass(frozen=True)
@@ -156,8 +164,9 @@ def _choose(
 ) -> list[tuple[Rep, date, NudgeChoice, Language]]:
     figures = _recent_figures(session, due, definition)
     histories = _histories(session, due)
-    votes = team_votes(session)
     team_of = _team_of(session, [rep.id for rep, _ in due])
+    since = min(day for _, day in due) - timedelta(days=VOTES_WINDOW_DAYS)
+    votes = team_votes(session, {team_of.get(rep.id) for rep, _ in due}, since)
     targets = targets_by_team(session, set(team_of.values()), definition)
     choices = []
     for rep, day in due:
@@ -196,8 +205,8 @@ def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, Histo
     )):
         recent[rep_id].add(practice_id)
     for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
-        among(Nudge.rep_id, rep_ids), Nudge.feedback == "not_for_me"
-    )):
+        among(Nudge.rep_id, rep_ids), Nudge.feedback == NOT_FOR_ME
+    ).distinct()):
         rejected[rep_id].add(practice_id)
     return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
 
@@ -207,22 +216,40 @@ def _team_of(session: Session, rep_ids: list[int]) -> dict[int, int]:
     return dict(session.execute(query.group_by(TeamMember.rep_id)).all())
 
 
-def team_votes(session: Session) -> dict[int | None, dict[str, Votes]]:
-    """Feedback on each practice, pooled per team (reps in no team pool together under None)."""
-    team = (
-        select(TeamMember.rep_id, func.min(TeamMember.team_id).label("team_id"))
-        .group_by(TeamMember.rep_id)
-        .subquery()
-    )
+def team_votes(session: Session, teams: Collection[int | None], since: date) -> dict[int | None, dict[str, Votes]]:
+    """Feedback on each practice given since `since` (by the nudge's date), pooled per team, for `teams`.
+
+    A rep counts towards their first team (the lowest id), as in `_team_of`; reps in no team pool together
+    under None. Only the teams asked for are read, so a sweep with a few reps due reads a few teams' votes.
+    """
+    votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
     helpful = func.sum(case((Nudge.feedback == "helpful", 1), else_=0))
     not_for_me = func.sum(case((Nudge.feedback == "not_for_me", 1), else_=0))
-    query = (
-        select(team.c.team_id, Nudge.practice_id, helpful, not_for_me)
-        .outerjoin(team, team.c.rep_id == Nudge.rep_id)
-        .where(Nudge.feedback.in_(["helpful", "not_for_me"]))
-        .group_by(team.c.team_id, Nudge.practice_id)
-    )
-    votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
-    for team_id, practice_id, helpful_count, not_for_me_count in session.execute(query):
-        votes[team_id][practice_id] = Votes(int(helpful_count or 0), int(not_for_me_count or 0))
+    answered = (among(Nudge.feedback, VOTES), Nudge.local_date >= since)
+    team_ids = [team_id for team_id in teams if team_id is not None]
+    if team_ids:
+        members = select(TeamMember.rep_id).where(among(TeamMember.team_id, team_ids))
+        team = (
+            select(TeamMember.rep_id, func.min(TeamMember.team_id).label("team_id"))
+            .where(TeamMember.rep_id.in_(members))
+            .group_by(TeamMember.rep_id)
+            .subquery()
+        )
+        query = (
+            select(team.c.team_id, Nudge.practice_id, helpful, not_for_me)
+            .join(team, team.c.rep_id == Nudge.rep_id)
+            .where(among(team.c.team_id, team_ids), *answered)
+            .group_by(team.c.team_id, Nudge.practice_id)
+        )
+        for team_id, practice_id, helpful_count, not_for_me_count in session.execute(query):
+            votes[team_id][practice_id] = Votes(int(helpful_count), int(not_for_me_count))
+    if None in teams:
+        teamless = select(Rep.id).where(~exists().where(TeamMember.rep_id == Rep.id))
+        query = (
+            select(Nudge.practice_id, helpful, not_for_me)
+            .where(Nudge.rep_id.in_(teamless), *answered)
+            .group_by(Nudge.practice_id)
+        )
+        for practice_id, helpful_count, not_for_me_count in session.execute(query):
+            votes[None][practice_id] = Votes(int(helpful_count), int(not_for_me_count))
     return votes

@@ -17,7 +17,7 @@ from coaching.scorecard import (
     BalancedScore, Figures, Scorecard, ScorecardDefinition, balanced_score, build_scorecard, figures_by_rep, span_figures,
     team_scope,
 )
-from coaching.schedule import team_votes
+from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.teams import reps_of, targets_for
 
 HISTORY_WEEKS = 8
@@ -95,7 +95,7 @@ def build_team_summary(
     focus = weakest_metric(scorecard_values(scorecard), definition, targets)
     return TeamSummary(
         team, scorecard, rows, max(improvers, key=lambda row: row.improvement, default=None),
-        _practices(session, reps, week), focus, _best_practice(session, team, focus, library),
+        _practices(session, reps, week), focus, _best_practice(session, team, week, focus, library),
         _history(session, team, week, definition), targets,
     )
 
@@ -138,11 +138,13 @@ def _practices(session: Session, reps: list[Rep], week: Period) -> list[Practice
     return sorted(uses, key=lambda use: (-use.helpful, -use.sent, use.practice_id))
 
 
-def _best_practice(session: Session, team: Team, focus: Focus | None, library: Library) -> Practice | None:
-    """For the one-to-ones: the practice for the focus metric this team found most helpful."""
+def _best_practice(
+    session: Session, team: Team, week: Period, focus: Focus | None, library: Library
+) -> Practice | None:
+    """For the one-to-ones: the practice for the focus metric this team found most helpful lately."""
     if focus is None:
         return None
-    votes = team_votes(session).get(team.id, {})
+    votes = team_votes(session, {team.id}, week.end - timedelta(days=VOTES_WINDOW_DAYS)).get(team.id, {})
     candidates = library.for_metric(focus.metric.key)
     return max(candidates, key=lambda p: (votes[p.id].helpful - votes[p.id].not_for_me if p.id in votes else 0, p.id),
                default=None)

@@ -3,11 +3,13 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.jobs import run_nudges
 from bot.nudge_messages import ActionId, NudgeButton
 from coaching.library import default_library
+from coaching.scorecard import default_definition
+from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
 from coaching.models import Nudge, Rep
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
@@ -226,3 +228,39 @@ def test_a_lead_who_does_not_log_gets_no_reminders_to_log(bot, sessions, slack):
     slack.add_user("U0LEAD")
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     assert [call.args["channel"] for call in slack.calls_to("chat.postMessage")] == ["U0ANNA"]
+
+
+def test_a_teams_feedback_steers_the_choice_only_while_it_is_recent(sessions):
+    """Nine in ten teammates' answers favour one practice for their weak first-contact resolution. Given within
+    the window, the team's reps get it; given longer ago, it no longer steers and their picks spread out."""
+    favourite = "fcr-confirm-before-closing"
+    others = [p.id for p in default_library().for_metric("fcr_rate") if p.id != favourite]
+    tuesday = TUESDAY_0930_ROME.date()
+
+    def favourites_chosen(answered_days_ago: int) -> int:
+        with sessions.begin() as session:
+            session.execute(delete(Nudge))
+            session.execute(delete(Rep))
+            team = create_team(session, TEAM_ID, f"Tier {answered_days_ago}")
+            voter = get_or_create_rep(session, TEAM_ID, "U0VOTER")
+            add_member(session, team, voter)
+            answered = tuesday - timedelta(days=answered_days_ago)
+            for practice_id, feedback in [(favourite, "helpful")] + [(other, "not_for_me") for other in others]:
+                session.add_all(Nudge(rep_id=voter.id, kind="practice", practice_id=practice_id, metric="fcr_rate",
+                                      language="en", local_date=answered, created_at=TUESDAY_0930_ROME,
+                                      feedback=feedback, feedback_at=TUESDAY_0930_ROME) for _ in range(100))
+            for number in range(12):
+                add_member(session, team, get_or_create_rep(session, TEAM_ID, f"U0REP{number:02d}"))
+        for number in range(12):
+            log_weekdays(sessions, f"U0REP{number:02d}", tuesday - timedelta(days=1), 14, fcr=18)
+        with sessions.begin() as session:
+            reps = list(session.scalars(select(Rep).where(Rep.user_id != "U0VOTER")))
+            for rep in reps:
+                rep.tz = "Europe/Rome"
+            planned = plan_due_nudges(session, TUESDAY_0930_ROME, default_library(), default_definition(), "seed",
+                                      reps)
+            assert len(planned) == 12 and {nudge.choice.focus.metric.key for nudge in planned} == {"fcr_rate"}
+            return sum(nudge.choice.practice.id == favourite for nudge in planned)
+
+    assert favourites_chosen(VOTES_WINDOW_DAYS) == 12
+    assert favourites_chosen(VOTES_WINDOW_DAYS + 1) <= 4

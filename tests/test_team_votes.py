@@ -1,0 +1,54 @@
+"""The team feedback that steers the nudge choice: recent answers only, pooled per team."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from coaching.models import Nudge
+from coaching.nudges import Votes
+from coaching.reps import get_or_create_rep
+from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
+from coaching.teams import add_member, create_team
+from bot.local_slack import TEAM_ID
+
+TODAY = date(2026, 11, 23)
+SINCE = TODAY - timedelta(days=VOTES_WINDOW_DAYS)
+
+
+def answer(session, rep, practice_id: str, day: date, feedback: str | None) -> None:
+    session.add(Nudge(rep_id=rep.id, kind="practice", practice_id=practice_id, metric="fcr", language="en",
+                      local_date=day, created_at=datetime.combine(day, datetime.min.time(), UTC),
+                      feedback=feedback, feedback_at=datetime.combine(day, datetime.min.time(), UTC) if feedback else None))
+
+
+def test_feedback_older_than_the_window_no_longer_counts(sessions):
+    with sessions.begin() as session:
+        team = create_team(session, TEAM_ID, "Tier 1")
+        anna = get_or_create_rep(session, TEAM_ID, "U0ANNA")
+        add_member(session, team, anna)
+        for day in (SINCE - timedelta(days=1), SINCE - timedelta(days=200)):
+            answer(session, anna, "fcr-warm-handoff", day, "helpful")
+        answer(session, anna, "fcr-warm-handoff", SINCE, "helpful")
+        answer(session, anna, "fcr-warm-handoff", TODAY - timedelta(days=1), "not_for_me")
+        answer(session, anna, "fcr-warm-handoff", TODAY - timedelta(days=2), "snoozed")
+        answer(session, anna, "fcr-warm-handoff", TODAY - timedelta(days=3), None)
+    with sessions() as session:
+        assert team_votes(session, {team.id}, SINCE)[team.id]["fcr-warm-handoff"] == Votes(helpful=1, not_for_me=1)
+
+
+def test_votes_pool_under_each_reps_first_team_and_reps_in_no_team_under_none(sessions):
+    with sessions.begin() as session:
+        first, second, other = (create_team(session, TEAM_ID, name) for name in ("Tier 1", "Tier 2", "Tier 3"))
+        anna, bruno, carla, dario = (get_or_create_rep(session, TEAM_ID, f"U0{name}")
+                                     for name in ("ANNA", "BRUNO", "CARLA", "DARIO"))
+        add_member(session, first, anna)
+        add_member(session, first, bruno)
+        add_member(session, second, bruno)  # counts towards his first team only
+        add_member(session, other, carla)
+        for rep in (anna, bruno, carla, dario):
+            answer(session, rep, "fcr-warm-handoff", TODAY - timedelta(days=1), "helpful")
+        answer(session, dario, "fcr-warm-handoff", TODAY - timedelta(days=2), "not_for_me")
+    with sessions() as session:
+        votes = team_votes(session, {first.id, second.id, None}, SINCE)
+        assert {team_id: dict(by_practice) for team_id, by_practice in votes.items()} == {
+            first.id: {"fcr-warm-handoff": Votes(2, 0)}, None: {"fcr-warm-handoff": Votes(1, 1)},
+        }
+        assert set(team_votes(session, {other.id}, SINCE)) == {other.id}
