@@ -7,8 +7,10 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from bot.after_answer import after_answer
 from coaching.models import Rep
 from coaching.reps import get_or_create_rep, profile_is_stale, update_profile
 
@@ -16,9 +18,22 @@ logger = logging.getLogger(__name__)
 
 
 def rep_with_profile(session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime) -> Rep:
+    """The rep with a timezone and locale: asked of Slack at once for someone new; when the cached profile is over a
+    day old, asked after the answer, which meanwhile uses yesterday's (a rep seldom changes timezone overnight)."""
     rep = get_or_create_rep(session, workspace_id, user_id)
-    refresh_profiles(session, client, [rep], now)
+    if rep.profile_fetched_at is None:
+        refresh_profiles(session, client, [rep], now)
+    elif profile_is_stale(rep, now):
+        engine, rep_id = session.get_bind(), rep.id
+        after_answer(lambda: _refresh_later(engine, client, rep_id, now))
     return rep
+
+
+def _refresh_later(engine: Engine, client: WebClient, rep_id: int, now: datetime) -> None:
+    with Session(engine) as session, session.begin():
+        rep = session.get(Rep, rep_id)
+        if rep is not None:  # not erased meanwhile
+            refresh_profiles(session, client, [rep], now)
 
 
 def refresh_profiles(session: Session, client: WebClient, reps: list[Rep], now: datetime) -> None:

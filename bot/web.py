@@ -3,6 +3,7 @@ OAuth the install pages at GET /slack/install and /slack/oauth_redirect."""
 
 from __future__ import annotations
 
+import logging
 import socket
 import sys
 
@@ -28,11 +29,14 @@ from bot.installations import state_store
 from bot.settings import Settings, configure_logging, load_settings
 from coaching import db, outbox
 
+logger = logging.getLogger(__name__)
+
 # What each `repcoach serve --workers N` process builds its app with.
 WORKER_FACTORY = "bot.web:app_from_environment"
 # Slack's requests handled at once by one process; more wait on the event loop, which costs them nothing. Python
 # runs one thread at a time, so more threads only take turns, and each turn costs a hand-over (bench/ack.py).
-DISPATCH_THREADS = 4
+# Two, so that one listener waiting on Slack (views.open for the form) does not hold up every acknowledgement.
+DISPATCH_THREADS = 2
 # After a database round trip a thread waits for the running one to yield, by default up to 5 ms. Each `/log`
 # makes a few such trips, so the waits, not the work, set its latency under load (bench/ack.py).
 THREAD_SWITCH_SECONDS = 0.0005
@@ -43,18 +47,31 @@ def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) 
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="info")
         return
-    config = _SharedSocketConfig(factory, factory=True, workers=workers, host=host, port=port, log_level="info")
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    config = uvicorn.Config(factory, factory=True, workers=workers, host=host, port=port, log_level="info")
+    listening = _port_socket(host, port)
+    logger.info("serving on %s port %d from %d worker processes", host, listening.getsockname()[1], workers)
+    Multiprocess(config, sockets=[listening]).run()
 
 
-class _SharedSocketConfig(uvicorn.Config):
-    def bind_socket(self) -> socket.socket:
-        # uvicorn makes the workers' shared socket with protocol 0, and asyncio takes what it accepts for not TCP:
-        # Nagle's algorithm stays on and each answer waits ~40 ms for the client's delayed ACK.
-        bound = super().bind_socket()
-        shared = socket.socket(bound.family, bound.type, socket.IPPROTO_TCP, fileno=bound.detach())
-        shared.set_inheritable(True)
-        return shared
+def _port_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # Protocol IPPROTO_TCP, not the 0 uvicorn uses: asyncio takes a 0 for not TCP and leaves Nagle's algorithm on,
+    # and each answer then waits ~40 ms for the client's delayed ACK.
+    sock = _SocketPerWorker(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind((host, port))
+    return sock
+
+
+class _SocketPerWorker(socket.socket):
+    """Reaches each worker process as a socket of its own on the same port (SO_REUSEPORT), so the kernel spreads
+    connections over the workers. On one shared socket the first worker to wake accepts every waiting
+    connection, and Slack's keep-alive connections would stay with it."""
+
+    def __reduce__(self):
+        host, port = self.getsockname()[:2]
+        return _port_socket, (host, port)
 
 
 def serving_app(settings: Settings, engine: Engine) -> Starlette:

@@ -1,8 +1,11 @@
+import time
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from coaching.models import Rep
 from tests.stored import logged_days, snapshot
 
 
@@ -61,6 +64,31 @@ def test_an_earlier_day_can_be_logged_with_date(bot, sessions):
     earlier = today_in("Europe/Rome") - timedelta(days=3)
     bot.log(f"date={earlier.isoformat()} contacts=12")
     assert [day.day for day in logged_days(sessions)] == [earlier]
+
+
+def test_a_day_old_profile_answers_with_the_cached_timezone_and_is_asked_again_after_the_answer(bot, sessions, slack, clock):
+    clock.fixed = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
+    slack.add_user("U0MOVER", tz="America/Los_Angeles")
+    bot.log("contacts=10", user="U0MOVER")
+    slack.add_user("U0MOVER", tz="Pacific/Auckland")  # moved overnight
+    clock.fixed += timedelta(days=1, minutes=1)
+
+    bot.log("contacts=12", user="U0MOVER")
+    slack.wait_for("users.info", count=2)
+    deadline = time.monotonic() + 5
+    while stored_tz(sessions, "U0MOVER") != "Pacific/Auckland":
+        assert time.monotonic() < deadline, "the profile was not refreshed after the answer"
+        time.sleep(0.02)
+    bot.log("contacts=14", user="U0MOVER")
+
+    days = {day.day: day.contacts for day in logged_days(sessions, "U0MOVER")}
+    # 22:31 UTC on the 24th: the 24th in Los Angeles, the 25th in Auckland.
+    assert days == {date(2026, 11, 23): 10, date(2026, 11, 24): 12, date(2026, 11, 25): 14}
+
+
+def stored_tz(sessions, user_id: str) -> str | None:
+    with sessions() as session:
+        return session.scalars(select(Rep.tz).where(Rep.user_id == user_id)).one()
 
 
 def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):

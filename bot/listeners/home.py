@@ -18,14 +18,16 @@ from coaching.reps import local_today
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
-        if event.get("tab") != "home":
-            return
+        if event.get("tab") == "home":
+            after_answer(lambda: publish_opened(client, context.team_id, event["user"]))
+
+    def publish_opened(client: WebClient, workspace_id: str, user_id: str) -> None:
         with deps.sessions.begin() as session:
-            rep = rep_with_profile(session, client, context.team_id, event["user"], deps.now())
+            rep = rep_with_profile(session, client, workspace_id, user_id, deps.now())
             welcomed = queue_welcome(session, deps, rep)
             publish_home(session, client, deps, rep, deps.now())
         if welcomed:
-            after_answer(OutboxSender(deps).drain)
+            OutboxSender(deps).drain()
 
     def setting(action_id: HomeAction, change) -> None:
         @app.action(action_id)
