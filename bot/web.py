@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import sys
 
 import anyio
 import uvicorn
@@ -35,11 +34,8 @@ logger = logging.getLogger(__name__)
 WORKER_FACTORY = "bot.web:app_from_environment"
 # Slack's requests handled at once by one process; more wait on the event loop, which costs them nothing. Python
 # runs one thread at a time, so more threads only take turns, and each turn costs a hand-over (bench/ack.py).
-# Two, so that one listener waiting on Slack (views.open for the form) does not hold up every acknowledgement.
-DISPATCH_THREADS = 2
-# After a database round trip a thread waits for the running one to yield, by default up to 5 ms. Each `/log`
-# makes a few such trips, so the waits, not the work, set its latency under load (bench/ack.py).
-THREAD_SWITCH_SECONDS = 0.0005
+# One is enough because listeners never wait on Slack before answering: that goes to bot.after_answer.
+DISPATCH_THREADS = 1
 
 
 def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:
@@ -77,7 +73,6 @@ class _SocketPerWorker(socket.socket):
 def serving_app(settings: Settings, engine: Engine) -> Starlette:
     """What `repcoach serve` answers HTTP with."""
     states = state_store(engine) if settings.distributed else None
-    sys.setswitchinterval(THREAD_SWITCH_SECONDS)
     return create_web_app(build_app(settings, slack_deps(settings, engine), states=states), engine)
 
 

@@ -36,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
         text = command.get("text", "").strip()
         if not text:
             ack()
-            open_form(client, context, command["trigger_id"])
+            after_answer(lambda: open_form(client, context, command["trigger_id"]))
             return
         if text.lower() in HELP_WORDS:
             ack(response_type="ephemeral", **log_help())
@@ -61,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
     @app.action(ActionId.OPEN_LOG_FORM)
     def log_button_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
-        open_form(client, context, body["trigger_id"])
+        after_answer(lambda: open_form(client, context, body["trigger_id"]))
 
     @app.view(CallbackId.LOG_DAY)
     def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
