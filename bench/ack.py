@@ -44,6 +44,7 @@ from bench.common import (
     ratio, rep_row, user_id,
 )
 from bench.bare_app import ACK_TEXT
+from bot.arguments import positive_int
 from tests.slack_requests import signed_headers, slash_command_body
 
 TEXT = "contacts=30 fcr=24 csat=4.6"
@@ -86,7 +87,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
     parser.add_argument("--requests", type=int, default=2000, help="requests per app and level (default 2000)")
     parser.add_argument("--seconds", type=float, default=20, help="at most this long per app and level (default 20)")
-    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)),
+    parser.add_argument("--workers", type=positive_int, default=len(os.sched_getaffinity(0)),
                         help="processes serving each app (default: one per usable core, %(default)s here)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
     args = parser.parse_args(argv)

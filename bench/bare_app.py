@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.arguments import positive_int
 from bot.web import serve
 
 ACK_TEXT = "Logged."
@@ -47,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=3000)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=positive_int, default=1)
     args = parser.parse_args()
     # As `repcoach serve` runs it.
     serve(create_web_app(), "bench.bare_app:create_web_app", args.host, args.port, args.workers)

@@ -36,6 +36,7 @@ from bench.common import (
     rep_row, seed_teams, timed,
 )
 from bot import jobs
+from bot.arguments import positive_int, seconds
 from bot.deps import Deps
 from bot.outbox_sender import DrainReport, OutboxSender
 from bot.pacing import ChannelPacer, TokenBucket
@@ -63,9 +64,9 @@ def main(argv: list[str]) -> int:
                         help="days of past nudges per rep, one each working day (default 14)")
     parser.add_argument("--messages-per-minute", type=float, default=600_000,
                         help="the workspace bucket while draining (default 600000: never waits)")
-    parser.add_argument("--send-concurrency", type=int, default=SEND_CONCURRENCY,
+    parser.add_argument("--send-concurrency", type=positive_int, default=SEND_CONCURRENCY,
                         help=f"threads posting at once while draining (default {SEND_CONCURRENCY}, as SLACK_SEND_CONCURRENCY)")
-    parser.add_argument("--slack-latency", type=float, default=0.0, metavar="SECONDS",
+    parser.add_argument("--slack-latency", type=seconds, default=0.0, metavar="SECONDS",
                         help="the stand-in answers each Web API call after this long (default 0; Slack takes ~0.1)")
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.reps.split(",")]

@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
+from bot.arguments import positive_int
 from bot.content_check import template_faults
 from bot.deps import Deps, slack_deps
 from bot.jobs import JOBS
@@ -126,12 +127,6 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(run=run_content_check)
     content.add_parser("stats", help="sends, helpful rate and effect of each practice").set_defaults(run=run_content_stats)
     return parser
-
-
-def positive_int(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return int(text)
 
 
 def iso_date(text: str) -> date:

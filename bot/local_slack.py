@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
+from bot.arguments import seconds
+
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
 
@@ -272,7 +274,7 @@ def dm_channel(recipient: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds each Web API call takes to answer")
+    parser.add_argument("--latency", type=seconds, default=0.0, help="seconds each Web API call takes to answer")
     args = parser.parse_args()
     stand_in = LocalSlack(any_user=True, latency=args.latency).start(args.port)
     print(f"Slack stand-in listening; set SLACK_API_URL={stand_in.api_url}", flush=True)

@@ -196,11 +196,18 @@ def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the
     assert nudge.args["channel"] == "U0DUE"
 
 
-def test_serve_refuses_several_workers_on_sqlite_with_one_line(tmp_path):
-    result = repcoach("serve", "--workers", "2", database_url=f"sqlite:///{tmp_path / 'one.db'}", cwd=tmp_path,
+@pytest.mark.parametrize("workers, status, message", [
+    ("2", 1, "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"),
+    ("0", 2, "argument --workers: '0' is not a whole number of 1 or more\n"),
+    ("two", 2, "argument --workers: 'two' is not a whole number of 1 or more\n"),
+])
+def test_serve_refuses_bad_or_unsupported_workers_with_one_line_and_creates_no_database(tmp_path, workers, status, message):
+    database = tmp_path / "one.db"
+    result = repcoach("serve", "--workers", workers, database_url=f"sqlite:///{database}", cwd=tmp_path,
                       SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
-    assert result.returncode == 1
-    assert result.stderr == "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"
+    assert result.returncode == status
+    assert result.stderr.endswith(message)
+    assert not database.exists()
 
 
 def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, database_url, slack):
