@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -12,7 +14,7 @@ from sqlalchemy import ColumnElement, Engine, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -39,14 +41,44 @@ def check_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+# A pooled PostgreSQL connection idle longer than this is pinged before use (see _ping_after_idle).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def make_engine(url: str, ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS) -> Engine:
     url = check_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, pool_size=10, max_overflow=10)
+    _ping_after_idle(engine, ping_after_idle_seconds)
+    return engine
+
+
+def _ping_after_idle(engine: Engine, seconds: float) -> None:
+    """Pings a pooled connection before use only when it has been idle for `seconds`.
+
+    A database restart or a dropped idle connection is then caught before a request uses it, as with
+    `pool_pre_ping`, without a round trip on every slash command: under load a connection is back at work within
+    milliseconds. A ping that fails replaces every pooled connection, as after a restart."""
+    dbapi_error = engine.dialect.loaded_dbapi.Error
+
+    def returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+        if time.monotonic() - record.info["returned_at"] < seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except dbapi_error as error:
+            raise InvalidatePoolError(f"a connection idle over {seconds:g} s did not answer: {error}") from error
+
+    event.listen(engine.pool, "connect", returned)
+    event.listen(engine.pool, "checkin", returned)
+    event.listen(engine.pool, "checkout", ping_if_idle)
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:
@@ -97,15 +129,22 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
     """
     if not rows:
         return {}
-    table = model.__table__
-    statement = insert_skipping_taken(session, model, [key]).returning(table.c[key], table.c.id)
+    statement = insert_skipping_taken(session, model, (key,), returning=(key, "id"))
     return dict(session.execute(statement, rows).all())
 
 
-def insert_skipping_taken(session: Session, model, keys: list[str]):
-    """`INSERT … ON CONFLICT (keys) DO NOTHING` in the session's dialect: one statement, no savepoint."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    return insert(model.__table__).on_conflict_do_nothing(index_elements=keys)
+def insert_skipping_taken(session: Session, model, keys: tuple[str, ...], returning: tuple[str, ...]):
+    """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the session's dialect: one statement, no savepoint.
+
+    The rows go in as execution parameters. Built once per dialect and table: a statement used again keeps its
+    cache key and compiled form, which spares building them on every slash command."""
+    return _insert_skipping_taken(session.get_bind().dialect.name, model.__table__, keys, returning)
+
+
+@cache
+def _insert_skipping_taken(dialect: str, table, keys: tuple[str, ...], returning: tuple[str, ...]):
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(table).on_conflict_do_nothing(index_elements=keys).returning(*(table.c[name] for name in returning))
 
 
 def among(column, values) -> ColumnElement[bool]:

@@ -47,9 +47,8 @@ def record_day(session: Session, rep: Rep, day: date, values: Values, now: datet
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
     if _consistent_alone(values):
         inserted = session.execute(
-            insert_skipping_taken(session, DayLog, ["rep_id", "day"])
-            .values(rep_id=rep.id, day=day, updated_at=now, **values).returning(DayLog.id)
-        ).first()
+            insert_skipping_taken(session, DayLog, ("rep_id", "day"), returning=("id",)),
+            {"rep_id": rep.id, "day": day, "updated_at": now, **values}).first()
         if inserted is not None:
             return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
     log = _find(session, rep, day, lock=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,9 +15,15 @@ PROFILE_MAX_AGE = timedelta(days=1)
 DEFAULT_TZ = "UTC"
 
 
+# Every slash command starts here; one statement object, used again, keeps its cache key and compiled form.
+_BY_SLACK_USER = select(Rep).where(Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
+
+
 def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
-    query = select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)
-    rep = session.scalars(query).one_or_none()
+    def find():
+        return session.scalars(_BY_SLACK_USER, {"workspace_id": workspace_id, "user_id": user_id})
+
+    rep = find().one_or_none()
     if rep is not None:
         return rep
     try:
@@ -26,7 +32,7 @@ def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
             session.add(rep)
     except IntegrityError:
         # Another request created the same rep a moment ago.
-        rep = session.scalars(query).one()
+        rep = find().one()
     return rep
 
 
