@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import itertools
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,23 +81,50 @@ class Run:
         return percentile(self.latencies, share) * 1000
 
 
+@dataclass
+class Rounds:
+    """One app's rounds at one level. With a few keep-alive connections and one socket per worker, the kernel's
+    hash decides how many of them each worker serves for a whole round (25/25 one time, 30/20 the next), and the
+    clients of the busier worker set the tail. Every round draws anew; the median round is the figure."""
+
+    runs: list[Run]
+
+    def ms(self, share: float) -> float:
+        return statistics.median(run.ms(share) for run in self.runs)
+
+    @property
+    def throughput(self) -> float:
+        return statistics.median(run.throughput for run in self.runs)
+
+    def late(self, seconds: float) -> float:
+        """The share of all acknowledgements, in every round, that took longer than `seconds`."""
+        latencies = [latency for run in self.runs for latency in run.latencies]
+        return sum(latency > seconds for latency in latencies) / len(latencies)
+
+    @property
+    def failed(self) -> int:
+        return sum(sum(run.failures.values()) for run in self.runs)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ack", description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", default=postgres_url("repcoach_bench_ack"),
                         help="RepCoach's database, emptied first (default: %(default)s)")
     parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
-    parser.add_argument("--requests", type=int, default=2000, help="requests per app and level (default 2000)")
-    parser.add_argument("--seconds", type=float, default=20, help="at most this long per app and level (default 20)")
+    parser.add_argument("--requests", type=positive_int, default=2000, help="requests per app, level and round (default 2000)")
+    parser.add_argument("--seconds", type=float, default=20, help="at most this long per app, level and round (default 20)")
+    parser.add_argument("--rounds", type=positive_int, default=3,
+                        help="rounds per level, each on new connections; figures are the median round's (default 3)")
     parser.add_argument("--workers", type=positive_int, default=len(os.sched_getaffinity(0)),
                         help="processes serving each app (default: one per usable core, %(default)s here)")
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
     args = parser.parse_args(argv)
     levels = [int(clients) for clients in args.clients.split(",")]
 
-    print_machine(f"ack: `/log {TEXT}`, {args.requests:,} requests or {args.seconds:g} s per app at "
-                  f"{', '.join(map(str, levels))} concurrent clients, {args.workers} worker process(es) per app")
+    print_machine(f"ack: `/log {TEXT}`, {args.rounds} rounds of {args.requests:,} requests or {args.seconds:g} s per app "
+                  f"at {', '.join(map(str, levels))} concurrent clients, {args.workers} worker process(es) per app")
     # Both apps draw from one sequence of user ids, so store a rep for every request either of them sends.
-    reps = 2 * (args.warmup + len(levels) * args.requests)
+    reps = 2 * (args.warmup + len(levels) * args.rounds * args.requests)
     engine = empty_database(args.database_url)
     with engine.begin() as connection:
         insert_rows(connection, REPS, (rep_row(number, datetime.now(UTC)) for number in range(reps)))
@@ -112,52 +140,61 @@ def main(argv: list[str]) -> int:
         response_url = api_url.replace("/api/", "/response/command")
         logs = Path(scratch)
         repcoach = servers.enter_context(serving(
-            "repcoach", [REPCOACH, "serve", "--no-scheduler", "--workers", str(args.workers)], environment, logs, acknowledged=":white_check_mark: Logged"))
+            "repcoach", [REPCOACH, "serve", "--no-scheduler", "--workers", str(args.workers)], environment, logs,
+            args.workers, acknowledged=":white_check_mark: Logged"))
         bare = servers.enter_context(serving(
-            "bare", [sys.executable, "-m", "bench.bare_app", "--workers", str(args.workers)], environment, logs, acknowledged=ACK_TEXT))
+            "bare", [sys.executable, "-m", "bench.bare_app", "--workers", str(args.workers)], environment, logs,
+            args.workers, acknowledged=ACK_TEXT))
         database = make_url(args.database_url).database
         for server in (bare, repcoach):
             asyncio.run(load(server, [bare, repcoach], 10, args.warmup, args.seconds, users, response_url, database))
-        print(f"{'app':<9} {'clients':>7} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        print(f"{'app':<9} {'clients':>7} {'round':>5} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
               f"{'max ms':>8} {'req/s':>7} {'server CPU ms/req':>17} {'PostgreSQL CPU ms/req':>21} {'load gen CPU':>12}")
-        runs: dict[tuple[str, int], Run] = {}
+        runs: dict[tuple[str, int], list[Run]] = {(server.name, clients): [] for server in (bare, repcoach) for clients in levels}
         for clients in levels:
-            for server in (bare, repcoach):
-                run = asyncio.run(load(server, [bare, repcoach], clients, args.requests, args.seconds, users,
-                                       response_url, database))
-                runs[server.name, clients] = run
-                done = len(run.latencies)
-                print(f"{server.name:<9} {clients:>7} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
-                      f"{run.ms(0.95):>8.1f} {run.ms(0.99):>8.1f} {max(run.latencies) * 1000:>8.1f} "
-                      f"{run.throughput:>7.0f} {run.server_cpu / done * 1000:>17.2f} "
-                      f"{run.database_cpu / done * 1000:>21.2f} {run.client_cpu / run.wall:>11.0%}", flush=True)
-                if run.failures:
-                    print(f"          failures: {dict(run.failures)}")
+            for round_number in range(1, args.rounds + 1):
+                # Each app goes first in every other round, so a drift in the machine's speed touches both alike.
+                for server in (bare, repcoach) if round_number % 2 else (repcoach, bare):
+                    run = asyncio.run(load(server, [bare, repcoach], clients, args.requests, args.seconds, users,
+                                           response_url, database))
+                    runs[server.name, clients].append(run)
+                    print_run(server.name, clients, round_number, run)
 
     print()
     for clients in levels:
-        ours, theirs = runs["repcoach", clients], runs["bare", clients]
+        ours, theirs = Rounds(runs["repcoach", clients]), Rounds(runs["bare", clients])
         target = clients == P99_TARGET_CLIENTS
         for share, label in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
             report.figure(f"{clients:>3} clients: repcoach {label} latency", ours.ms(share), " ms",
                           Target(P99_TARGET_MS) if target and label == "p99" else None)
         report.figure(f"{clients:>3} clients: repcoach throughput", ours.throughput, " req/s", digits=0)
-        late = sum(latency > SLACK_DEADLINE_S for latency in ours.latencies) / len(ours.latencies)
-        report.figure(f"{clients:>3} clients: repcoach acks later than Slack's 3 s", late * 100, "%")
+        report.figure(f"{clients:>3} clients: repcoach acks later than Slack's 3 s", ours.late(SLACK_DEADLINE_S) * 100, "%")
         report.figure(f"{clients:>3} clients: bare p99 latency", theirs.ms(0.99), " ms")
         report.figure(f"{clients:>3} clients: bare throughput", theirs.throughput, " req/s", digits=0)
         report.figure(f"{clients:>3} clients: p99 ratio repcoach / bare", ratio(ours.ms(0.99), theirs.ms(0.99)), "",
                       Target(RATIO_TARGET) if target else None, digits=2)
         report.figure(f"{clients:>3} clients: throughput ratio repcoach / bare", ratio(ours.throughput, theirs.throughput),
                       "", digits=2)
-        failed = sum(sum(run.failures.values()) for run in (ours, theirs))
-        report.figure(f"{clients:>3} clients: failed requests (both apps)", failed, "", Target(0), digits=0)
+        report.figure(f"{clients:>3} clients: failed requests (both apps)", ours.failed + theirs.failed, "", Target(0), digits=0)
     return report.summary()
 
 
+def print_run(name: str, clients: int, round_number: int, run: Run) -> None:
+    done = len(run.latencies)
+    print(f"{name:<9} {clients:>7} {round_number:>5} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
+          f"{run.ms(0.95):>8.1f} {run.ms(0.99):>8.1f} {max(run.latencies) * 1000:>8.1f} "
+          f"{run.throughput:>7.0f} {run.server_cpu / done * 1000:>17.2f} "
+          f"{run.database_cpu / done * 1000:>21.2f} {run.client_cpu / run.wall:>11.0%}", flush=True)
+    if run.failures:
+        print(f"          failures: {dict(run.failures)}")
+
+
 @contextmanager
-def serving(name: str, command: list[str], environment: dict, logs: Path, acknowledged: str) -> Iterator[Server]:
-    """Starts the server on a free port and waits until /healthz answers; stops it afterwards."""
+def serving(name: str, command: list[str], environment: dict, logs: Path, workers: int,
+            acknowledged: str) -> Iterator[Server]:
+    """Starts the server on a free port and waits until /healthz answers and every worker listens; stops it afterwards.
+
+    A connection made while only some workers listen stays with them, so measuring before would load them alone."""
     port = free_port()
     log = logs / f"{name}.log"
     with log.open("w") as output:
@@ -168,7 +205,7 @@ def serving(name: str, command: list[str], environment: dict, logs: Path, acknow
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200 and listening(port) == workers:
                     break
             except httpx.HTTPError:
                 pass
@@ -179,6 +216,13 @@ def serving(name: str, command: list[str], environment: dict, logs: Path, acknow
     finally:
         process.terminate()
         process.wait(10)
+
+
+def listening(port: int) -> int:
+    """How many sockets listen on `port` on this machine (one per worker process), from /proc/net/tcp."""
+    state_listen = "0A"
+    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(line.split()[1].endswith(f":{port:04X}") and line.split()[3] == state_listen for line in table)
 
 
 async def load(server: Server, servers: list[Server], clients: int, requests: int, seconds: float,

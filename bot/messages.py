@@ -34,6 +34,8 @@ def templates() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        # The templates ship with the package: checking their files for changes on every message only costs a stat.
+        auto_reload=False,
         # Values are escaped unless they are deliberate Slack markup, like a mention.
         finalize=lambda value: escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
     )
