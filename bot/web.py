@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import socket
 
-import anyio
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from slack_bolt import App
@@ -32,12 +31,6 @@ logger = logging.getLogger(__name__)
 
 # What each `repcoach serve --workers N` process builds its app with.
 WORKER_FACTORY = "bot.web:app_from_environment"
-# Slack's requests handled at once by one process; more wait on the event loop, which costs them nothing. Python
-# runs one thread at a time, so more threads only take turns, and each turn costs a hand-over (bench/ack.py).
-# One is enough because listeners never wait on Slack before answering: that goes to bot.after_answer.
-DISPATCH_THREADS = 1
-
-
 def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:
     """Serves `web_app` with uvicorn; with several workers, each process builds its own with `factory` (an import string)."""
     if workers == 1:
@@ -84,14 +77,14 @@ def app_from_environment() -> Starlette:
 
 
 def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
-    dispatchers = anyio.CapacityLimiter(DISPATCH_THREADS)
-
     async def slack_events(request: Request) -> Response:
         with metrics.HANDLER_LATENCY.time():
             bolt_request = to_bolt_request(request, await request.body())
-            # Bolt's dispatch blocks until the listener returns; keep it off the event loop.
-            bolt_response = await anyio.to_thread.run_sync(bolt_app.dispatch, bolt_request, limiter=dispatchers)
-            return to_starlette_response(bolt_response)
+            # On the event loop, one request at a time per process, like a synchronous worker. Listeners answer
+            # after about a millisecond of work because whatever waits on Slack runs in bot.after_answer. On a
+            # thread of its own, the dispatch and the loop took turns holding the interpreter on every database
+            # round trip, which cost 15% more CPU per `/log` (docs/performance.md).
+            return to_starlette_response(bolt_app.dispatch(bolt_request))
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
