@@ -19,7 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.arguments import positive_int
-from bot.web import serve
+from bot.web import serve, settle_heap
 
 ACK_TEXT = "Logged."
 
@@ -40,8 +40,10 @@ def create_web_app() -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    return Starlette(routes=[Route("/slack/events", slack_events, methods=["POST"]),
-                             Route("/healthz", healthz, methods=["GET"])])
+    web_app = Starlette(routes=[Route("/slack/events", slack_events, methods=["POST"]),
+                                Route("/healthz", healthz, methods=["GET"])])
+    settle_heap()
+    return web_app
 
 
 def main() -> None:
