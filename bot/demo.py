@@ -121,7 +121,7 @@ def run_demo(out: Path, console: Console) -> None:
                     rep = get_or_create_rep(session, WORKSPACE, person.user_id)
                     for weekday in range(5):
                         day = first_day + timedelta(weeks=week, days=weekday)
-                        record_day(session, rep, day, simulated_day(rng, person.weak, week), started)
+                        record_day(session, rep.id, day, simulated_day(rng, person.weak, week), started)
 
     friday = monday - timedelta(days=3)
     sweep(deps, datetime.combine(friday, datetime.min.time(), UTC), hours=36)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.after_answer import after_answer
 from coaching.models import Rep
-from coaching.reps import get_or_create_rep, profile_is_stale, update_profile
+from coaching.reps import RepProfile, find_profile, get_or_create_rep, profile_is_stale, update_profile
 
 logger = logging.getLogger(__name__)
 
@@ -23,10 +23,26 @@ def rep_with_profile(session: Session, client: WebClient, workspace_id: str, use
     rep = get_or_create_rep(session, workspace_id, user_id)
     if rep.profile_fetched_at is None:
         refresh_profiles(session, client, [rep], now)
-    elif profile_is_stale(rep, now):
+    else:
+        _refresh_after_answer_if_stale(session, client, rep, now)
+    return rep
+
+
+def profile_with_refresh(session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime) -> RepProfile:
+    """As rep_with_profile, for what needs only the rep's id and timezone (a typed `/log`, every few seconds in a
+    busy team): one narrow query, without loading the whole rep, unless the rep is new."""
+    profile = find_profile(session.connection(), workspace_id, user_id)
+    if profile is None or profile.profile_fetched_at is None:
+        rep = rep_with_profile(session, client, workspace_id, user_id, now)
+        return RepProfile(rep.id, rep.tz, rep.profile_fetched_at)
+    _refresh_after_answer_if_stale(session, client, profile, now)
+    return profile
+
+
+def _refresh_after_answer_if_stale(session: Session, client: WebClient, rep: Rep | RepProfile, now: datetime) -> None:
+    if profile_is_stale(rep, now):
         engine, rep_id = session.get_bind(), rep.id
         after_answer(lambda: _refresh_later(engine, client, rep_id, now))
-    return rep
 
 
 def _refresh_later(engine: Engine, client: WebClient, rep_id: int, now: datetime) -> None:

@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ColumnElement, Engine, bindparam, create_engine, event
+from sqlalchemy import ColumnElement, Connection, Engine, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
@@ -129,16 +129,16 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
     """
     if not rows:
         return {}
-    statement = insert_skipping_taken(session, model, (key,), returning=(key, "id"))
+    statement = insert_skipping_taken(session.connection(), model, (key,), returning=(key, "id"))
     return dict(session.execute(statement, rows).all())
 
 
-def insert_skipping_taken(session: Session, model, keys: tuple[str, ...], returning: tuple[str, ...]):
+def insert_skipping_taken(connection: Connection, model, keys: tuple[str, ...], returning: tuple[str, ...]):
     """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the session's dialect: one statement, no savepoint.
 
     The rows go in as execution parameters. Built once per dialect and table: a statement used again keeps its
     cache key and compiled form, which spares building them on every slash command."""
-    return _insert_skipping_taken(session.get_bind().dialect.name, model.__table__, keys, returning)
+    return _insert_skipping_taken(connection.dialect.name, model.__table__, keys, returning)
 
 
 @cache

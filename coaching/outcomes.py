@@ -35,28 +35,28 @@ def stored_values(log: DayLog | None) -> Values:
     return {field.key: getattr(log, field.key) for field in FIELDS if getattr(log, field.key) is not None}
 
 
-def day_values(session: Session, rep: Rep, day: date) -> Values:
-    return stored_values(_find(session, rep, day, lock=False))
+def day_values(session: Session, rep_id: int, day: date) -> Values:
+    return stored_values(_find(session, rep_id, day, lock=False))
 
 
-def record_day(session: Session, rep: Rep, day: date, values: Values, now: datetime) -> RecordedDay:
+def record_day(session: Session, rep_id: int, day: date, values: Values, now: datetime) -> RecordedDay:
     """Merges `values` into the stored day, checking the result; raises LogInputError and stores nothing if it is bad.
 
     The caller commits.
     """
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
     if _consistent_alone(values):
-        inserted = session.execute(
-            insert_skipping_taken(session, DayLog, ("rep_id", "day"), returning=("id",)),
-            {"rep_id": rep.id, "day": day, "updated_at": now, **values}).first()
+        inserted = session.connection().execute(
+            insert_skipping_taken(session.connection(), DayLog, ("rep_id", "day"), returning=("id",)),
+            {"rep_id": rep_id, "day": day, "updated_at": now, **values}).first()
         if inserted is not None:
             return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
-    log = _find(session, rep, day, lock=True)
+    log = _find(session, rep_id, day, lock=True)
     before = stored_values(log)
     merged = before | values
     check_consistent(merged, values)
     if log is None:  # erased since the insert found the day taken
-        return record_day(session, rep, day, values, now)
+        return record_day(session, rep_id, day, values, now)
     changes = [Change(key, before.get(key), value) for key, value in values.items() if before.get(key) != value]
     for change in changes:
         setattr(log, change.key, change.after)
@@ -73,8 +73,8 @@ def _consistent_alone(values: Values) -> bool:
     return True
 
 
-def _find(session: Session, rep: Rep, day: date, lock: bool) -> DayLog | None:
-    query = select(DayLog).where(DayLog.rep_id == rep.id, DayLog.day == day)
+def _find(session: Session, rep_id: int, day: date, lock: bool) -> DayLog | None:
+    query = select(DayLog).where(DayLog.rep_id == rep_id, DayLog.day == day)
     if lock:
         query = query.with_for_update()
     return session.scalars(query).one_or_none()

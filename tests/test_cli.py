@@ -37,9 +37,9 @@ def seeded(sessions):
     with sessions.begin() as session:
         anna = get_or_create_rep(session, "T0TEAM", "U0ANNA")
         bruno = get_or_create_rep(session, "T0TEAM", "U0BRUNO")
-        record_day(session, anna, date(2026, 11, 18), {"contacts": 30, "fcr": 24, "csat": 4.5}, NOW)
-        record_day(session, anna, date(2026, 11, 19), {"contacts": 20, "upsells": 2}, NOW)
-        record_day(session, bruno, date(2026, 11, 19), {"contacts": 25, "aht": 6.5}, NOW)
+        record_day(session, anna.id, date(2026, 11, 18), {"contacts": 30, "fcr": 24, "csat": 4.5}, NOW)
+        record_day(session, anna.id, date(2026, 11, 19), {"contacts": 20, "upsells": 2}, NOW)
+        record_day(session, bruno.id, date(2026, 11, 19), {"contacts": 25, "aht": 6.5}, NOW)
         add_member(session, create_team(session, "T0TEAM", "Tier 1"), bruno)
     return sessions
 

@@ -35,7 +35,7 @@ def log_weekdays(sessions, user_id: str, last: date, days: int, **changes) -> No
         for offset in range(days):
             day = last - timedelta(days=offset)
             if day.weekday() < 5:
-                record_day(session, rep, day, ON_TARGET | changes, datetime.now(UTC))
+                record_day(session, rep.id, day, ON_TARGET | changes, datetime.now(UTC))
 
 
 def sweep(bot, first: datetime, last: datetime, step: timedelta) -> list[tuple[datetime, str, dict]]:

@@ -148,7 +148,7 @@ def seed_team_of_twelve(sessions) -> list[str]:
                         figures["fcr"] = {5: 16, 6: 14, 7: 12}[week]
                     if user == "U0R03" and week == 7:
                         continue
-                    record_day(session, rep, day, figures, datetime.now(UTC))
+                    record_day(session, rep.id, day, figures, datetime.now(UTC))
     return users
 
 
@@ -190,7 +190,7 @@ def test_recognition_names_only_opted_in_reps_with_enough_days_and_only_positive
             rep = get_or_create_rep(session, TEAM_ID, user)
             for weekday in range(4 if user != "U0R05" else 2):  # R05 logged two days only
                 figures = dict(STEADY, csat=4.8 if user == "U0R04" else 4.6)
-                record_day(session, rep, this_week + timedelta(days=weekday), figures, datetime.now(UTC))
+                record_day(session, rep.id, this_week + timedelta(days=weekday), figures, datetime.now(UTC))
         get_or_create_rep(session, TEAM_ID, "U0R06").recognition_opt_out = True
 
     assert run_recognition(bot.deps, FRIDAY_1600_ROME - timedelta(days=1)).planned == 0  # Thursday

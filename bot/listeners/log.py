@@ -14,7 +14,7 @@ from bot.home import refresh_home
 from bot.log_modal import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.messages import log_help, log_saved, problem
 from bot.nudge_messages import ActionId
-from bot.profiles import rep_with_profile
+from bot.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day
 from coaching.reps import local_today
@@ -25,11 +25,11 @@ HELP_WORDS = {"help", "?", "-h", "--help"}
 def register(app: App, deps: Deps) -> None:
     def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
         now = deps.now()
-        rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+        rep = profile_with_refresh(session, client, context.team_id, context.user_id, now)
         today = local_today(rep, now)
         day = request.day or today
         check_day(day, today)
-        return record_day(session, rep, day, request.values, now)
+        return record_day(session, rep.id, day, request.values, now)
 
     @app.command("/log")
     def log_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
@@ -53,9 +53,9 @@ def register(app: App, deps: Deps) -> None:
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
         with deps.sessions.begin() as session:
-            rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+            rep = profile_with_refresh(session, client, context.team_id, context.user_id, now)
             today: date = local_today(rep, now)
-            values = day_values(session, rep, today)
+            values = day_values(session, rep.id, today)
         client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
 
     @app.action(ActionId.OPEN_LOG_FORM)
