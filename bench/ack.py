@@ -12,7 +12,8 @@ is not asked. (httpx's AsyncClient cost ~3 ms of CPU per request: on two cores i
 it measured, so the generator speaks HTTP/1.1 itself, at ~0.3 ms a request.)
 
 Anything a server still does after answering is counted in its CPU per request (worker processes
-included), and each run starts only once both servers are idle again.
+included), and each run starts only once both servers are idle again. Each level runs in rounds, each on
+new connections, and reports the median round (see Rounds).
 
 With N closed-loop clients, mean latency = N / throughput (Little's law): once the server is
 saturated, more clients only add queueing.

@@ -32,6 +32,8 @@ logger = logging.getLogger(__name__)
 
 # What each `repcoach serve --workers N` process builds its app with.
 WORKER_FACTORY = "bot.web:app_from_environment"
+
+
 def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:
     """Serves `web_app` with uvicorn; with several workers, each process builds its own with `factory` (an import string)."""
     if workers == 1:

@@ -134,7 +134,7 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
 
 
 def insert_skipping_taken(connection: Connection, model, keys: tuple[str, ...], returning: tuple[str, ...]):
-    """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the session's dialect: one statement, no savepoint.
+    """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the connection's dialect: one statement, no savepoint.
 
     The rows go in as execution parameters. Built once per dialect and table: a statement used again keeps its
     cache key and compiled form, which spares building them on every slash command."""
