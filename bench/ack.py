@@ -223,8 +223,8 @@ def serving(name: str, command: list[str], environment: dict, logs: Path, worker
 def listening(port: int) -> int:
     """How many sockets listen on `port` on this machine (one per worker process), from /proc/net/tcp."""
     state_listen = "0A"
-    table = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return sum(line.split()[1].endswith(f":{port:04X}") and line.split()[3] == state_listen for line in table)
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(row[1].endswith(f":{port:04X}") and row[3] == state_listen for row in rows)
 
 
 async def load(server: Server, servers: list[Server], clients: int, requests: int, seconds: float,

@@ -79,6 +79,7 @@ def settle_heap() -> None:
 
     Those objects live as long as the process, yet every full collection walked all of them again: about 70 ms in
     which the process answered nobody, which set the p99 of a round whenever it fell inside one (bench/ack.py)."""
+    gc.collect()  # what start-up already dropped is freed now; frozen, it would stay for good
     gc.freeze()
 
 

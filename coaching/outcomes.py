@@ -46,8 +46,9 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
     """
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
     if _consistent_alone(values):
-        inserted = session.connection().execute(
-            insert_skipping_taken(session.connection(), DayLog, ("rep_id", "day"), returning=("id",)),
+        connection = session.connection()
+        inserted = connection.execute(
+            insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
             {"rep_id": rep_id, "day": day, "updated_at": now, **values}).first()
         if inserted is not None:
             return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -14,10 +14,6 @@ from coaching.models import Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 DEFAULT_TZ = "UTC"
-
-
-# Every slash command starts here; one statement object, used again, keeps its cache key and compiled form.
-_BY_SLACK_USER = select(Rep).where(Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
 
 
 class RepProfile(NamedTuple):
@@ -28,18 +24,24 @@ class RepProfile(NamedTuple):
     profile_fetched_at: datetime | None
 
 
-_PROFILE_BY_SLACK_USER = select(Rep.id, Rep.tz, Rep.profile_fetched_at).where(
-    Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
+# Every slash command starts with one of these. Built once, a statement keeps its cache key and compiled form.
+_IS_SLACK_USER = and_(Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
+_REP_BY_SLACK_USER = select(Rep).where(_IS_SLACK_USER)
+_PROFILE_BY_SLACK_USER = select(Rep.id, Rep.tz, Rep.profile_fetched_at).where(_IS_SLACK_USER)
 
 
 def find_profile(connection: Connection, workspace_id: str, user_id: str) -> RepProfile | None:
-    row = connection.execute(_PROFILE_BY_SLACK_USER, {"workspace_id": workspace_id, "user_id": user_id}).first()
+    row = connection.execute(_PROFILE_BY_SLACK_USER, _slack_user(workspace_id, user_id)).first()
     return None if row is None else RepProfile(*row)
+
+
+def _slack_user(workspace_id: str, user_id: str) -> dict[str, str]:
+    return {"workspace_id": workspace_id, "user_id": user_id}
 
 
 def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
     def find():
-        return session.scalars(_BY_SLACK_USER, {"workspace_id": workspace_id, "user_id": user_id})
+        return session.scalars(_REP_BY_SLACK_USER, _slack_user(workspace_id, user_id))
 
     rep = find().one_or_none()
     if rep is not None:
