@@ -3,8 +3,8 @@
 Both run as subprocesses serving HTTP with uvicorn, each with the same number of worker processes
 (`--workers`, default one per usable core): `repcoach serve --no-scheduler --workers N` on PostgreSQL,
 and bench/bare_app.py, a Bolt app that only acks `/log`, with Bolt's defaults, served by the same
-bot.web.serve. The Slack stand-in
-(bot.local_slack, in its own process) answers their Web API calls. A closed-loop load generator
+bot.entrypoints.web.serve. The Slack stand-in
+(bot.dev.local_slack, in its own process) answers their Web API calls. A closed-loop load generator
 (asyncio, N keep-alive HTTP/1.1 connections, each sending its next request as soon as the last is
 answered) sends correctly signed requests, each from a different rep: every one is the rep's first
 log of the day, a new row. The reps are stored beforehand with a fresh Slack profile, so users.info
@@ -47,7 +47,7 @@ from bench.common import (
     ratio, rep_row, user_id,
 )
 from bench.bare_app import ACK_TEXT
-from bot.arguments import positive_int
+from bot.entrypoints.arguments import positive_int
 from tests.slack_requests import signed_headers, slash_command_body
 
 TEXT = "contacts=30 fcr=24 csat=4.6"

@@ -18,8 +18,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.arguments import positive_int
-from bot.web import serve, settle_heap
+from bot.entrypoints.arguments import positive_int
+from bot.entrypoints.web import serve, settle_heap
 
 ACK_TEXT = "Logged."
 

@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.local_slack import TEAM_ID as WORKSPACE  # the workspace the stand-in and signed requests speak for
+from bot.dev.local_slack import TEAM_ID as WORKSPACE  # the workspace the stand-in and signed requests speak for
 from coaching import db
 from coaching.models import DayLog, Rep, TeamMember
 from coaching.teams import create_team
@@ -111,10 +111,10 @@ def free_port() -> int:
 
 @contextmanager
 def local_slack(latency: float = 0.0) -> Iterator[str]:
-    """The Slack stand-in (bot.local_slack, answering each call after `latency` seconds) in its own process, so its
+    """The Slack stand-in (bot.dev.local_slack, answering each call after `latency` seconds) in its own process, so its
     work is not counted as ours; it answers for any user. Yields its Web API URL."""
     port = free_port()
-    command = [sys.executable, "-m", "bot.local_slack", "--port", str(port), "--latency", str(latency)]
+    command = [sys.executable, "-m", "bot.dev.local_slack", "--port", str(port), "--latency", str(latency)]
     process = subprocess.Popen(command, cwd=ROOT,
                                stdout=subprocess.PIPE, text=True)
     try:

@@ -2,8 +2,8 @@
 
 Runs the real bot.jobs.run_nudges and times its steps by wrapping what it calls (bot.jobs.installed,
 plan_due_nudges, nudge_message, coaching.outbox.enqueue), holding its drain back; then drains the
-outbox into the Slack stand-in (bot.local_slack in its own process, answering at once unless --slack-latency)
-through bot.outbox_sender.OutboxSender (--send-concurrency threads), with a bucket high enough never to wait. Each size runs in a fresh
+outbox into the Slack stand-in (bot.dev.local_slack in its own process, answering at once unless --slack-latency)
+through bot.delivery.sender.OutboxSender (--send-concurrency threads), with a bucket high enough never to wait. Each size runs in a fresh
 process, so its memory is its own: the growth of its maxrss during the first sweep, and the
 tracemalloc peak of a second sweep after today's nudges are forgotten.
 
@@ -36,12 +36,12 @@ from bench.common import (
     rep_row, seed_teams, timed,
 )
 from bot import jobs
-from bot.arguments import positive_int, seconds
+from bot.entrypoints.arguments import positive_int, seconds
 from bot.deps import Deps
-from bot.outbox_sender import DrainReport, OutboxSender
-from bot.pacing import ChannelPacer, TokenBucket
-from bot.settings import Settings
-from bot.slack_client import WorkspaceClients
+from bot.delivery.sender import DrainReport, OutboxSender
+from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.entrypoints.settings import Settings
+from bot.slack.client import WorkspaceClients
 from coaching import db, outbox
 from coaching.library import default_library
 from coaching.models import Nudge, OutboxMessage

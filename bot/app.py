@@ -12,10 +12,10 @@ from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.deps import Deps
 from bot.listeners import register_all
-from bot.messages import simple
-from bot.installations import SCOPES
-from bot.settings import Settings, SettingsError
-from bot.slack_client import make_client
+from bot.blocks.kit import simple
+from bot.slack.installations import SCOPES
+from bot.entrypoints.settings import Settings, SettingsError
+from bot.slack.client import make_client
 
 logger = logging.getLogger(__name__)
 

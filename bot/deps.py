@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.installations import installation_store
-from bot.pacing import ChannelPacer, TokenBucket
-from bot.settings import Settings
-from bot.slack_client import WorkspaceClients
+from bot.slack.installations import installation_store
+from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.entrypoints.settings import Settings
+from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy

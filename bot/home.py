@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.mentions import mention
-from bot.messages import context, header, plural, render, scorecard_blocks, section, sections
-from bot.nudge_messages import ActionId, BUTTON_LABELS, FEEDBACK_BY_ACTION, NudgeButton
+from bot.slack.mentions import mention
+from bot.blocks.kit import context, header, plural, render, scorecard_blocks, section, sections
+from bot.blocks.nudges import ActionId, BUTTON_LABELS, FEEDBACK_BY_ACTION, NudgeButton
 from coaching import preferences
 from coaching.models import Nudge, Rep
 from coaching.periods import current_period

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from bot.deps import Deps
 from bot.home import publish_home
-from bot.nudge_messages import nudge_message
-from bot.outbox_sender import DrainReport, OutboxSender
-from bot.profiles import refresh_profiles
-from bot.team_messages import recognition_message, summary_message
+from bot.blocks.nudges import nudge_message
+from bot.delivery.sender import DrainReport, OutboxSender
+from bot.slack.profiles import refresh_profiles
+from bot.blocks.team import recognition_message, summary_message
 from coaching import outbox
 from coaching.models import OutboxMessage, Rep, Team
 from coaching.recognition import weekly_recognition

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.messages import Message, render, section
-from bot.nudge_messages import ActionId, BUTTON_LABELS
+from bot.blocks.kit import Message, render, section
+from bot.blocks.nudges import ActionId, BUTTON_LABELS
 from coaching import outbox, preferences
 from coaching.library import Language
 from coaching.models import Rep

@@ -17,10 +17,10 @@ from sqlalchemy import text
 
 from bot.app import build_app
 from bot.deps import Deps
-from bot.pacing import ChannelPacer, TokenBucket
-from bot.slack_client import WorkspaceClients
-from bot.settings import Settings
-from bot.web import create_web_app
+from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.slack.client import WorkspaceClients
+from bot.entrypoints.settings import Settings
+from bot.entrypoints.web import create_web_app
 from coaching import db
 from coaching.models import Base
 from coaching.outbox import OutboxPolicy
@@ -32,7 +32,7 @@ from tests.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from bot.local_slack import LocalSlack
+from bot.dev.local_slack import LocalSlack
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import json
 import time
 from urllib.parse import urlencode
 
-from bot.local_slack import TEAM_ID
+from bot.dev.local_slack import TEAM_ID
 
 SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"

@@ -7,7 +7,7 @@ from coaching.models import Nudge, Rep, TeamHoliday, TimeOff
 from coaching.preferences import PAUSED_INDEFINITELY
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
-from bot.local_slack import TEAM_ID
+from bot.dev.local_slack import TEAM_ID
 from tests.stored import snapshot
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Rome, Monday 23 November

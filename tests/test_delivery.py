@@ -15,15 +15,15 @@ import pytest
 from sqlalchemy import select
 
 from bot.jobs import run_nudges
-from bot.outbox_sender import DrainReport, OutboxSender
-from bot.pacing import ChannelPacer, TokenBucket
-from bot.slack_client import WorkspaceClients
+from bot.delivery.sender import DrainReport, OutboxSender
+from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.slack.client import WorkspaceClients
 from coaching import outbox
 from coaching.models import OutboxMessage
 from coaching.outbox import OutboxPolicy
 from coaching.reps import get_or_create_rep
 from tests.slack_requests import BOT_TOKEN
-from bot.local_slack import TEAM_ID, dm_channel
+from bot.dev.local_slack import TEAM_ID, dm_channel
 from tests.test_cli import REPCOACH, repcoach, serving, zone_where_it_is_about_ten
 
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_view
 from tests.slack_requests import event_body, home_action_body, signed_headers
-from bot.local_slack import TEAM_ID
+from bot.dev.local_slack import TEAM_ID
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
 
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 
 from bot.jobs import run_nudges
-from bot.nudge_messages import ActionId, NudgeButton
+from bot.blocks.nudges import ActionId, NudgeButton
 from coaching.library import default_library
 from coaching.scorecard import default_definition
 from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
@@ -15,7 +15,7 @@ from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from bot.local_slack import TEAM_ID
+from bot.dev.local_slack import TEAM_ID
 
 ROME, LOS_ANGELES = ZoneInfo("Europe/Rome"), ZoneInfo("America/Los_Angeles")
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from bot.local_slack import dm_channel
+from bot.dev.local_slack import dm_channel
 from tests.slack_requests import SIGNING_SECRET, event_body, signed_headers, slash_command_body
 from tests.test_cli import REPCOACH, repcoach, serving
 

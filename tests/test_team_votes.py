@@ -7,7 +7,7 @@ from coaching.nudges import Votes
 from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.teams import add_member, create_team
-from bot.local_slack import TEAM_ID
+from bot.dev.local_slack import TEAM_ID
 
 TODAY = date(2026, 11, 23)
 SINCE = TODAY - timedelta(days=VOTES_WINDOW_DAYS)

@@ -11,7 +11,7 @@ from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from bot.local_slack import TEAM_ID, dm_channel
+from bot.dev.local_slack import TEAM_ID, dm_channel
 from tests.stored import snapshot
 
 MONDAY_0800_ROME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)

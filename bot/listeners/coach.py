@@ -10,10 +10,10 @@ from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.listeners.privacy import confirmation
-from bot.mentions import MentionError
-from bot.messages import Message, coach_help, day_label, problem, simple
-from bot.nudge_messages import nudge_message
-from bot.profiles import rep_with_profile
+from bot.slack.mentions import MentionError
+from bot.blocks.kit import Message, coach_help, day_label, problem, simple
+from bot.blocks.nudges import nudge_message
+from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
 from coaching.reps import local_today

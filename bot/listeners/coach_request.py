@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
-from bot.messages import Message
+from bot.blocks.kit import Message
 from coaching.models import Rep
 
 

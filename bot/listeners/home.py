@@ -9,8 +9,8 @@ from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.home import HomeAction, publish_home, refresh_home
 from bot.onboarding import queue_welcome
-from bot.outbox_sender import OutboxSender
-from bot.profiles import rep_with_profile
+from bot.delivery.sender import OutboxSender
+from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.reps import local_today
 

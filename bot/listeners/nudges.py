@@ -8,8 +8,8 @@ from slack_sdk import WebClient
 from bot.after_answer import after_answer
 from bot.deps import Deps
 from bot.home import refresh_home
-from bot.messages import problem
-from bot.nudge_messages import FEEDBACK_BY_ACTION, NudgeButton, answered_message
+from bot.blocks.kit import problem
+from bot.blocks.nudges import FEEDBACK_BY_ACTION, NudgeButton, answered_message
 from coaching.feedback import record_feedback
 from coaching.models import Nudge
 

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.after_answer import after_answer
 from bot.deps import Deps
-from bot.messages import Message, section, simple
+from bot.blocks.kit import Message, section, simple
 from coaching.privacy import forget
 
 

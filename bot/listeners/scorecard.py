@@ -7,9 +7,9 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.deps import Deps
-from bot.mentions import MentionError, mention, user_id
-from bot.messages import problem, scorecard_message
-from bot.profiles import rep_with_profile
+from bot.slack.mentions import MentionError, mention, user_id
+from bot.blocks.kit import problem, scorecard_message
+from bot.slack.profiles import rep_with_profile
 from coaching import access
 from coaching.models import Rep
 from coaching.periods import PERIOD_NAMES, current_period

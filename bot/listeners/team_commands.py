@@ -7,10 +7,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from bot.listeners.coach_request import CoachRequest, Handler
-from bot.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
-from bot.messages import Message, simple
-from bot.outbox_sender import OutboxSender
-from bot.team_messages import kudos_message
+from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
+from bot.blocks.kit import Message, simple
+from bot.delivery.sender import OutboxSender
+from bot.blocks.team import kudos_message
 from bot.jobs import queue_summary
 from bot.onboarding import queue_welcome
 from coaching import access, outbox

@@ -21,17 +21,17 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.supervisors import Multiprocess
 
-from bot import metrics
+from bot.delivery import metrics
 from bot.app import build_app
 from bot.deps import slack_deps
-from bot.installations import state_store
-from bot.settings import Settings, configure_logging, load_settings
+from bot.slack.installations import state_store
+from bot.entrypoints.settings import Settings, configure_logging, load_settings
 from coaching import db, outbox
 
 logger = logging.getLogger(__name__)
 
 # What each `repcoach serve --workers N` process builds its app with.
-WORKER_FACTORY = "bot.web:app_from_environment"
+WORKER_FACTORY = "bot.entrypoints.web:app_from_environment"
 
 
 def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:

@@ -22,10 +22,10 @@ from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.jobs import JOBS
-from bot.local_slack import LocalSlack
-from bot.pacing import ChannelPacer, TokenBucket
-from bot.preview import to_html, to_terminal
-from bot.slack_client import WorkspaceClients
+from bot.dev.local_slack import LocalSlack
+from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.dev.preview import to_html, to_terminal
+from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.feedback import record_feedback
 from coaching.models import Nudge

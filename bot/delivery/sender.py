@@ -24,7 +24,7 @@ from urllib.error import URLError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import metrics
+from bot.delivery import metrics
 from bot.deps import Deps
 from coaching import outbox
 from coaching.models import OutboxMessage

@@ -16,10 +16,10 @@ from slack_bolt import BoltRequest
 
 from bot.app import build_app
 from bot.deps import Deps
-from bot.local_slack import TEAM_ID, LocalSlack
-from bot.preview import to_terminal
-from bot.settings import Settings
-from bot.slack_client import WorkspaceClients
+from bot.dev.local_slack import TEAM_ID, LocalSlack
+from bot.dev.preview import to_terminal
+from bot.entrypoints.settings import Settings
+from bot.slack.client import WorkspaceClients
 from coaching.db import make_sessions
 
 FOLLOW_UP_WAIT = 0.3

@@ -10,7 +10,7 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine
 
-from bot.settings import Settings, fernet
+from bot.entrypoints.settings import Settings, fernet
 from coaching.models import Base
 
 INSTALLATIONS_TABLE = "slack_installations"

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel
 
-from bot.messages import Message, context, render, section
+from bot.blocks.kit import Message, context, render, section
 from coaching.library import Language
 from coaching.nudges import Feedback, NudgeChoice
 

@@ -1,7 +1,7 @@
 """A local stand-in for Slack's Web API: answers like Slack, records every call, and can misbehave.
 
 Point SLACK_API_URL at `stand_in.api_url`. Responses to `response_url` are recorded too, at
-`stand_in.response_url(name)`. Run it alone with `python -m bot.local_slack --port 3001`.
+`stand_in.response_url(name)`. Run it alone with `python -m bot.dev.local_slack --port 3001`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
-from bot.arguments import seconds
+from bot.entrypoints.arguments import seconds
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"

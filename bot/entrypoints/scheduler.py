@@ -18,7 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.deps import Deps
 from bot.jobs import JOBS
-from bot.outbox_sender import OutboxSender
+from bot.delivery.sender import OutboxSender
 from coaching.privacy import prune_expired
 
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import TemplateError
 
-from bot.nudge_messages import nudge_message
+from bot.blocks.nudges import nudge_message
 from coaching.library import LANGUAGES, Library
 from coaching.nudges import Focus, NudgeChoice
 from coaching.scorecard import ScorecardDefinition

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 
-from bot.charts import team_trend_png
-from bot.mentions import mention
-from bot.messages import Message, context, render, scorecard_blocks, section, sections
+from bot.blocks.charts import team_trend_png
+from bot.slack.mentions import mention
+from bot.blocks.kit import Message, context, render, scorecard_blocks, section, sections
 from coaching.library import Library
 from coaching.recognition import Recognition
 from coaching.scorecard import ScorecardDefinition

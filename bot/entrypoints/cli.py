@@ -15,13 +15,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.arguments import positive_int
-from bot.content_check import template_faults
+from bot.entrypoints.arguments import positive_int
+from bot.dev.content_check import template_faults
 from bot.deps import Deps, slack_deps
 from bot.jobs import JOBS
-from bot.outbox_sender import OutboxSender
-from bot.scheduler import start_scheduler
-from bot.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.delivery.sender import OutboxSender
+from bot.entrypoints.scheduler import start_scheduler
+from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
 from coaching import db, outbox
 from coaching.feedback import practice_stats
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
@@ -165,7 +165,7 @@ def require_schema(engine: Engine) -> None:
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> None:
-    from bot.web import WORKER_FACTORY, serve, serving_app
+    from bot.entrypoints.web import WORKER_FACTORY, serve, serving_app
 
     settings.require_credentials()
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
@@ -187,7 +187,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
 def run_demo_command(_settings: Settings, args: argparse.Namespace) -> None:
     from rich.console import Console
 
-    from bot.demo import run_demo
+    from bot.dev.demo import run_demo
 
     logging.getLogger().setLevel(logging.WARNING)
     run_demo(args.out, Console())
@@ -198,7 +198,7 @@ def run_shell_command(settings: Settings, args: argparse.Namespace) -> None:
 
     from rich.console import Console
 
-    from bot.shell import run_shell
+    from bot.dev.shell import run_shell
 
     try:
         ZoneInfo(args.tz)

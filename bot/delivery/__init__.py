@@ -1,0 +1,1 @@
+"""Getting queued messages into Slack: the outbox sender, pacing, metrics."""

@@ -1,0 +1,1 @@
+"""Talking to Slack: Web API clients, installations, profiles, mentions."""
