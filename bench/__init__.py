@@ -1,1 +1,4 @@
-"""RepCoach's benchmarks: `python -m bench ack|fanout|scorecards [options]`; docs/performance.md has the latest figures."""
+"""RepCoach's benchmarks: `python -m bench ack|fanout|scorecards [options]`.
+
+docs/performance.md has the latest figures.
+"""

@@ -42,11 +42,23 @@ import httpx
 import psycopg
 from sqlalchemy.engine import make_url
 
-from bench.common import (
-    REPS, ROOT, Report, Target, empty_database, free_port, insert_rows, local_slack, percentile, postgres_url, print_machine,
-    ratio, rep_row, user_id,
-)
 from bench.bare_app import ACK_TEXT
+from bench.common import (
+    REPS,
+    ROOT,
+    Report,
+    Target,
+    empty_database,
+    free_port,
+    insert_rows,
+    local_slack,
+    percentile,
+    postgres_url,
+    print_machine,
+    ratio,
+    rep_row,
+    user_id,
+)
 from bot.entrypoints.arguments import positive_int
 from tests.slack_requests import signed_headers, slash_command_body
 
@@ -110,21 +122,40 @@ class Rounds:
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench ack", description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=postgres_url("repcoach_bench_ack"),
-                        help="RepCoach's database, emptied first (default: %(default)s)")
-    parser.add_argument("--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)")
-    parser.add_argument("--requests", type=positive_int, default=2000, help="requests per app, level and round (default 2000)")
-    parser.add_argument("--seconds", type=float, default=20, help="at most this long per app, level and round (default 20)")
-    parser.add_argument("--rounds", type=positive_int, default=3,
-                        help="rounds per level, each on new connections; figures are the median round's (default 3)")
-    parser.add_argument("--workers", type=positive_int, default=len(os.sched_getaffinity(0)),
-                        help="processes serving each app (default: one per usable core, %(default)s here)")
+    parser.add_argument(
+        "--database-url",
+        default=postgres_url("repcoach_bench_ack"),
+        help="RepCoach's database, emptied first (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--clients", default="10,50,200", help="concurrent clients, comma-separated (default 10,50,200)"
+    )
+    parser.add_argument(
+        "--requests", type=positive_int, default=2000, help="requests per app, level and round (default 2000)"
+    )
+    parser.add_argument(
+        "--seconds", type=float, default=20, help="at most this long per app, level and round (default 20)"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=positive_int,
+        default=3,
+        help="rounds per level, each on new connections; figures are the median round's (default 3)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=positive_int,
+        default=len(os.sched_getaffinity(0)),
+        help="processes serving each app (default: one per usable core, %(default)s here)",
+    )
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
     args = parser.parse_args(argv)
     levels = [int(clients) for clients in args.clients.split(",")]
 
-    print_machine(f"ack: `/log {TEXT}`, {args.rounds} rounds of {args.requests:,} requests or {args.seconds:g} s per app "
-                  f"at {', '.join(map(str, levels))} concurrent clients, {args.workers} worker process(es) per app")
+    print_machine(
+        f"ack: `/log {TEXT}`, {args.rounds} rounds of {args.requests:,} requests or {args.seconds:g} s per app "
+        f"at {', '.join(map(str, levels))} concurrent clients, {args.workers} worker process(es) per app"
+    )
     # Both apps draw from one sequence of user ids, so store a rep for every request either of them sends.
     reps = 2 * (args.warmup + len(levels) * args.rounds * args.requests)
     engine = empty_database(args.database_url)
@@ -132,8 +163,12 @@ def main(argv: list[str]) -> int:
         insert_rows(connection, REPS, (rep_row(number, datetime.now(UTC)) for number in range(reps)))
     engine.dispose()
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("SLACK_", "DATABASE_"))}
-    environment.update(DATABASE_URL=args.database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-                       PYTHONPATH=str(ROOT))
+    environment.update(
+        DATABASE_URL=args.database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PYTHONPATH=str(ROOT),
+    )
 
     report = Report("ack")
     users = itertools.count()
@@ -141,24 +176,53 @@ def main(argv: list[str]) -> int:
         environment["SLACK_API_URL"] = api_url = servers.enter_context(local_slack())
         response_url = api_url.replace("/api/", "/response/command")
         logs = Path(scratch)
-        repcoach = servers.enter_context(serving(
-            "repcoach", [REPCOACH, "serve", "--no-scheduler", "--workers", str(args.workers)], environment, logs,
-            args.workers, acknowledged=":white_check_mark: Logged"))
-        bare = servers.enter_context(serving(
-            "bare", [sys.executable, "-m", "bench.bare_app", "--workers", str(args.workers)], environment, logs,
-            args.workers, acknowledged=ACK_TEXT))
+        repcoach = servers.enter_context(
+            serving(
+                "repcoach",
+                [REPCOACH, "serve", "--no-scheduler", "--workers", str(args.workers)],
+                environment,
+                logs,
+                args.workers,
+                acknowledged=":white_check_mark: Logged",
+            )
+        )
+        bare = servers.enter_context(
+            serving(
+                "bare",
+                [sys.executable, "-m", "bench.bare_app", "--workers", str(args.workers)],
+                environment,
+                logs,
+                args.workers,
+                acknowledged=ACK_TEXT,
+            )
+        )
         database = make_url(args.database_url).database
         for server in (bare, repcoach):
             asyncio.run(load(server, [bare, repcoach], 10, args.warmup, args.seconds, users, response_url, database))
-        print(f"{'app':<9} {'clients':>7} {'round':>5} {'requests':>8} {'failed':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-              f"{'max ms':>8} {'req/s':>7} {'server CPU ms/req':>17} {'PostgreSQL CPU ms/req':>21} {'load gen CPU':>12}")
-        runs: dict[tuple[str, int], list[Run]] = {(server.name, clients): [] for server in (bare, repcoach) for clients in levels}
+        print(
+            f"{'app':<9} {'clients':>7} {'round':>5} {'requests':>8} {'failed':>6} "
+            f"{'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'max ms':>8} {'req/s':>7} {'server CPU ms/req':>17} {'PostgreSQL CPU ms/req':>21} {'load gen CPU':>12}"
+        )
+        runs: dict[tuple[str, int], list[Run]] = {
+            (server.name, clients): [] for server in (bare, repcoach) for clients in levels
+        }
         for clients in levels:
             for round_number in range(1, args.rounds + 1):
                 # Each app goes first in every other round, so a drift in the machine's speed touches both alike.
                 for server in (bare, repcoach) if round_number % 2 else (repcoach, bare):
-                    run = asyncio.run(load(server, [bare, repcoach], clients, args.requests, args.seconds, users,
-                                           response_url, database))
+                    run = asyncio.run(
+                        load(
+                            server,
+                            [bare, repcoach],
+                            clients,
+                            args.requests,
+                            args.seconds,
+                            users,
+                            response_url,
+                            database,
+                        )
+                    )
                     runs[server.name, clients].append(run)
                     print_run(server.name, clients, round_number, run)
 
@@ -167,41 +231,63 @@ def main(argv: list[str]) -> int:
         ours, theirs = Rounds(runs["repcoach", clients]), Rounds(runs["bare", clients])
         target = clients == P99_TARGET_CLIENTS
         for share, label in ((0.5, "p50"), (0.95, "p95"), (0.99, "p99")):
-            report.figure(f"{clients:>3} clients: repcoach {label} latency", ours.ms(share), " ms",
-                          Target(P99_TARGET_MS) if target and label == "p99" else None)
+            report.figure(
+                f"{clients:>3} clients: repcoach {label} latency",
+                ours.ms(share),
+                " ms",
+                Target(P99_TARGET_MS) if target and label == "p99" else None,
+            )
         report.figure(f"{clients:>3} clients: repcoach throughput", ours.throughput, " req/s", digits=0)
-        report.figure(f"{clients:>3} clients: repcoach acks later than Slack's 3 s", ours.late(SLACK_DEADLINE_S) * 100, "%")
+        report.figure(
+            f"{clients:>3} clients: repcoach acks later than Slack's 3 s", ours.late(SLACK_DEADLINE_S) * 100, "%"
+        )
         report.figure(f"{clients:>3} clients: bare p99 latency", theirs.ms(0.99), " ms")
         report.figure(f"{clients:>3} clients: bare throughput", theirs.throughput, " req/s", digits=0)
-        report.figure(f"{clients:>3} clients: p99 ratio repcoach / bare", ratio(ours.ms(0.99), theirs.ms(0.99)), "",
-                      Target(RATIO_TARGET) if target else None, digits=2)
-        report.figure(f"{clients:>3} clients: throughput ratio repcoach / bare", ratio(ours.throughput, theirs.throughput),
-                      "", digits=2)
-        report.figure(f"{clients:>3} clients: failed requests (both apps)", ours.failed + theirs.failed, "", Target(0), digits=0)
+        report.figure(
+            f"{clients:>3} clients: p99 ratio repcoach / bare",
+            ratio(ours.ms(0.99), theirs.ms(0.99)),
+            "",
+            Target(RATIO_TARGET) if target else None,
+            digits=2,
+        )
+        report.figure(
+            f"{clients:>3} clients: throughput ratio repcoach / bare",
+            ratio(ours.throughput, theirs.throughput),
+            "",
+            digits=2,
+        )
+        report.figure(
+            f"{clients:>3} clients: failed requests (both apps)", ours.failed + theirs.failed, "", Target(0), digits=0
+        )
     return report.summary()
 
 
 def print_run(name: str, clients: int, round_number: int, run: Run) -> None:
     done = len(run.latencies)
-    print(f"{name:<9} {clients:>7} {round_number:>5} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
-          f"{run.ms(0.95):>8.1f} {run.ms(0.99):>8.1f} {max(run.latencies) * 1000:>8.1f} "
-          f"{run.throughput:>7.0f} {run.server_cpu / done * 1000:>17.2f} "
-          f"{run.database_cpu / done * 1000:>21.2f} {run.client_cpu / run.wall:>11.0%}", flush=True)
+    print(
+        f"{name:<9} {clients:>7} {round_number:>5} {done:>8} {sum(run.failures.values()):>6} {run.ms(0.5):>8.1f} "
+        f"{run.ms(0.95):>8.1f} {run.ms(0.99):>8.1f} {max(run.latencies) * 1000:>8.1f} "
+        f"{run.throughput:>7.0f} {run.server_cpu / done * 1000:>17.2f} "
+        f"{run.database_cpu / done * 1000:>21.2f} {run.client_cpu / run.wall:>11.0%}",
+        flush=True,
+    )
     if run.failures:
         print(f"          failures: {dict(run.failures)}")
 
 
 @contextmanager
-def serving(name: str, command: list[str], environment: dict, logs: Path, workers: int,
-            acknowledged: str) -> Iterator[Server]:
+def serving(
+    name: str, command: list[str], environment: dict, logs: Path, workers: int, acknowledged: str
+) -> Iterator[Server]:
     """Starts the server on a free port and waits until /healthz answers and every worker listens; stops it afterwards.
 
     A connection made while only some workers listen stays with them, so measuring before would load them alone."""
     port = free_port()
     log = logs / f"{name}.log"
     with log.open("w") as output:
-        process = subprocess.Popen([*command, "--port", str(port)], env=environment, cwd=logs,
-                                   stdout=output, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*command, "--port", str(port)], env=environment, cwd=logs, stdout=output, stderr=subprocess.STDOUT
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -227,8 +313,16 @@ def listening(port: int) -> int:
     return sum(row[1].endswith(f":{port:04X}") and row[3] == state_listen for row in rows)
 
 
-async def load(server: Server, servers: list[Server], clients: int, requests: int, seconds: float,
-               users: Iterator[int], response_url: str, database: str) -> Run:
+async def load(
+    server: Server,
+    servers: list[Server],
+    clients: int,
+    requests: int,
+    seconds: float,
+    users: Iterator[int],
+    response_url: str,
+    database: str,
+) -> Run:
     """`clients` keep-alive connections send signed `/log` requests, each as soon as its last one was answered."""
     latencies: list[float] = []
     failures: Counter = Counter()
@@ -242,7 +336,9 @@ async def load(server: Server, servers: list[Server], clients: int, requests: in
             remaining -= 1
             body = slash_command_body("/log", TEXT, user_id(next(users)), response_url)
             head = f"POST {url.path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nContent-Length: {len(body)}\r\n"
-            head += "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items())
+            head += "".join(
+                f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items()
+            )
             start = time.perf_counter()
             try:
                 if connection is None:
@@ -267,8 +363,14 @@ async def load(server: Server, servers: list[Server], clients: int, requests: in
         deadline = started + seconds
         await asyncio.gather(*(client() for _ in range(clients)))
         wall = time.perf_counter() - started
-    return Run(latencies, failures, wall, time.process_time() - client_cpu,
-               _delta(server_cpu, cpu_seconds(process_tree(server.pid))), _delta(database_cpu, postgres_cpu(database)))
+    return Run(
+        latencies,
+        failures,
+        wall,
+        time.process_time() - client_cpu,
+        _delta(server_cpu, cpu_seconds(process_tree(server.pid))),
+        _delta(database_cpu, postgres_cpu(database)),
+    )
 
 
 @contextmanager
@@ -287,8 +389,9 @@ async def read_response(reader: asyncio.StreamReader) -> tuple[int, str]:
     """Status and body of one HTTP/1.1 response with a Content-Length (uvicorn always sends one here)."""
     head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
     status = int(head.split(" ", 2)[1])
-    length = next((int(line.split(":", 1)[1]) for line in head.split("\r\n")
-                   if line.lower().startswith("content-length:")), 0)
+    length = next(
+        (int(line.split(":", 1)[1]) for line in head.split("\r\n") if line.lower().startswith("content-length:")), 0
+    )
     return status, (await reader.readexactly(length)).decode()
 
 
@@ -333,8 +436,9 @@ def process_tree(root: int) -> list[int]:
 def postgres_cpu(database: str) -> dict[int, float]:
     """CPU seconds so far of the PostgreSQL backends serving `database` (they run on this machine)."""
     with psycopg.connect(postgres_url("postgres")) as connection:
-        pids = [pid for (pid,) in connection.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))]
+        pids = [
+            pid for (pid,) in connection.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (database,))
+        ]
     return cpu_seconds(pids)
 
 

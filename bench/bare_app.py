@@ -40,8 +40,9 @@ def create_web_app() -> Starlette:
     async def healthz(_request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    web_app = Starlette(routes=[Route("/slack/events", slack_events, methods=["POST"]),
-                                Route("/healthz", healthz, methods=["GET"])])
+    web_app = Starlette(
+        routes=[Route("/slack/events", slack_events, methods=["POST"]), Route("/healthz", healthz, methods=["GET"])]
+    )
     settle_heap()
     return web_app
 

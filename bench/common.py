@@ -60,7 +60,7 @@ def _cpu_model() -> str:
 def _memory() -> str:
     try:
         kib = int(Path("/proc/meminfo").read_text().split()[1])
-        return f"{kib / 1024 ** 2:.1f} GiB"
+        return f"{kib / 1024**2:.1f} GiB"
     except (OSError, ValueError, IndexError):
         return "unknown"
 
@@ -68,32 +68,44 @@ def _memory() -> str:
 def _postgres() -> str:
     try:
         with psycopg.connect(postgres_url("postgres"), connect_timeout=3) as connection:
-            settings = [connection.execute(f"SHOW {name}").fetchone()[0]
-                        for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers")]
+            settings = [
+                connection.execute(f"SHOW {name}").fetchone()[0]
+                for name in ("server_version", "fsync", "synchronous_commit", "shared_buffers")
+            ]
     except psycopg.Error as error:
         return f"unreachable at {POSTGRES_SERVER} ({str(error).strip().splitlines()[0]})"
     version, fsync, synchronous_commit, shared_buffers = settings
-    return (f"{version} at {make_url(POSTGRES_SERVER).render_as_string()} (fsync={fsync}, "
-            f"synchronous_commit={synchronous_commit}, shared_buffers={shared_buffers})")
+    return (
+        f"{version} at {make_url(POSTGRES_SERVER).render_as_string()} (fsync={fsync}, "
+        f"synchronous_commit={synchronous_commit}, shared_buffers={shared_buffers})"
+    )
 
 
 def code_fingerprint() -> str:
     """A digest of the code measured (bot/, coaching/, migrations/, content/), to tell which state a figure is for."""
     digest = hashlib.sha256()
-    for path in sorted(p for folder in ("bot", "coaching", "migrations", "content") for p in (ROOT / folder).rglob("*")
-                       if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(
+        p
+        for folder in ("bot", "coaching", "migrations", "content")
+        for p in (ROOT / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def print_machine(title: str) -> None:
-    packages = ", ".join(f"{name} {metadata.version(name)}"
-                         for name in ("SQLAlchemy", "slack_bolt", "slack_sdk", "starlette", "uvicorn", "psycopg", "httpx"))
+    packages = ", ".join(
+        f"{name} {metadata.version(name)}"
+        for name in ("SQLAlchemy", "slack_bolt", "slack_sdk", "starlette", "uvicorn", "psycopg", "httpx")
+    )
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"== {title}")
     print(f"date        {datetime.now().astimezone().isoformat(timespec='seconds')}")
-    print(f"machine     {socket.gethostname()}: {_cpu_model()}, {os.cpu_count()} cores "
-          f"({len(os.sched_getaffinity(0))} usable), {_memory()} RAM, load average {load} at start")
+    print(
+        f"machine     {socket.gethostname()}: {_cpu_model()}, {os.cpu_count()} cores "
+        f"({len(os.sched_getaffinity(0))} usable), {_memory()} RAM, load average {load} at start"
+    )
     print(f"system      {platform.platform()}")
     print(f"Python      {platform.python_implementation()} {platform.python_version()}")
     print(f"SQLite      {sqlite3.sqlite_version}")
@@ -115,8 +127,7 @@ def local_slack(latency: float = 0.0) -> Iterator[str]:
     work is not counted as ours; it answers for any user. Yields its Web API URL."""
     port = free_port()
     command = [sys.executable, "-m", "bot.dev.local_slack", "--port", str(port), "--latency", str(latency)]
-    process = subprocess.Popen(command, cwd=ROOT,
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         process.stdout.readline()  # "Slack stand-in listening; ..."
         yield f"http://127.0.0.1:{port}/api/"
@@ -192,8 +203,11 @@ class Report:
         print(f"\n== {self.title}: summary")
         for line in self.lines:
             print(line)
-        print(f"  {self.targets - self.misses} of {self.targets} targets met; "
-              f"load average at the end {', '.join(f'{value:.2f}' for value in os.getloadavg())}", flush=True)
+        print(
+            f"  {self.targets - self.misses} of {self.targets} targets met; "
+            f"load average at the end {', '.join(f'{value:.2f}' for value in os.getloadavg())}",
+            flush=True,
+        )
         return 1 if self.misses else 0
 
 
@@ -244,9 +258,17 @@ def insert_rows(connection: Connection, table, rows: Iterable[dict], chunk: int 
 
 def rep_row(number: int, fetched_at: datetime, tz: str = "Europe/Rome", locale: str = "en-US", **preferences) -> dict:
     """A rep whose Slack profile was cached at `fetched_at`, so users.info is not asked for it until a day later."""
-    return {"workspace_id": WORKSPACE, "user_id": user_id(number), "tz": tz, "locale": locale,
-            "profile_fetched_at": fetched_at, "nudge_time": None, "work_days": None, "language": None,
-            "paused_until": None} | preferences
+    return {
+        "workspace_id": WORKSPACE,
+        "user_id": user_id(number),
+        "tz": tz,
+        "locale": locale,
+        "profile_fetched_at": fetched_at,
+        "nudge_time": None,
+        "work_days": None,
+        "language": None,
+        "paused_until": None,
+    } | preferences
 
 
 def user_id(number: int) -> str:
@@ -262,22 +284,36 @@ def day_rows(ids: list[int], first: date, last: date, rng: random.Random, logged
     days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
     updated_at = datetime.combine(last, datetime.min.time()).astimezone()
     for rep_id in ids:
-        fcr, repeat, csat, aht = rng.uniform(0.55, 0.9), rng.uniform(0.02, 0.15), rng.uniform(3.9, 4.9), rng.uniform(4, 9)
+        fcr, repeat, csat, aht = (
+            rng.uniform(0.55, 0.9),
+            rng.uniform(0.02, 0.15),
+            rng.uniform(3.9, 4.9),
+            rng.uniform(4, 9),
+        )
         sells, recommit = rng.uniform(0.0, 0.15), rng.uniform(0.15, 0.4)
         for day in days:
             if rng.random() > logged_share:
                 continue
             contacts = rng.randint(15, 45)
 
-            def share(rate: float) -> int:
+            def share(rate: float, contacts: int = contacts) -> int:
                 return min(contacts, round(contacts * rate * rng.uniform(0.8, 1.2)))
 
             yield {
-                "rep_id": rep_id, "day": day, "updated_at": updated_at, "contacts": contacts,
-                "fcr": share(fcr), "repeat": share(repeat), "csat": round(min(5.0, csat + rng.uniform(-0.3, 0.3)), 1),
-                "aht": round(aht * rng.uniform(0.85, 1.15), 1), "complaints": rng.choice((0, 0, 0, 1)),
-                "upsells": share(sells), "crosssells": share(sells / 2), "referrals": share(sells),
-                "recommit": share(recommit), "practices": rng.choice((0, 1, 1, 2)),
+                "rep_id": rep_id,
+                "day": day,
+                "updated_at": updated_at,
+                "contacts": contacts,
+                "fcr": share(fcr),
+                "repeat": share(repeat),
+                "csat": round(min(5.0, csat + rng.uniform(-0.3, 0.3)), 1),
+                "aht": round(aht * rng.uniform(0.85, 1.15), 1),
+                "complaints": rng.choice((0, 0, 0, 1)),
+                "upsells": share(sells),
+                "crosssells": share(sells / 2),
+                "referrals": share(sells),
+                "recommit": share(recommit),
+                "practices": rng.choice((0, 1, 1, 2)),
             }
 
 
@@ -287,8 +323,10 @@ def seed_teams(session, ids: list[int], size: int = 12) -> list[int]:
     for start in range(0, len(ids), size):
         team = create_team(session, WORKSPACE, f"Team {start // size + 1:05d}")
         team_ids.append(team.id)
-        members += [{"team_id": team.id, "rep_id": rep_id, "is_lead": index == 0}
-                    for index, rep_id in enumerate(ids[start:start + size])]
+        members += [
+            {"team_id": team.id, "rep_id": rep_id, "is_lead": index == 0}
+            for index, rep_id in enumerate(ids[start : start + size])
+        ]
     insert_rows(session.connection(), TeamMember.__table__, members)
     return team_ids
 

@@ -3,7 +3,8 @@
 Runs the real bot.jobs.run_nudges and times its steps by wrapping what it calls (bot.jobs.installed,
 plan_due_nudges, nudge_message, coaching.outbox.enqueue), holding its drain back; then drains the
 outbox into the Slack stand-in (bot.dev.local_slack in its own process, answering at once unless --slack-latency)
-through bot.delivery.sender.OutboxSender (--send-concurrency threads), with a bucket high enough never to wait. Each size runs in a fresh
+through bot.delivery.sender.OutboxSender (--send-concurrency threads), with a bucket high enough never to wait.
+Each size runs in a fresh
 process, so its memory is its own: the growth of its maxrss during the first sweep, and the
 tracemalloc peak of a second sweep after today's nudges are forgotten.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import itertools
 import math
 import multiprocessing
 import random
@@ -32,14 +34,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete
 
 from bench.common import (
-    DAY_LOGS, REPS, Report, Target, Timing, day_rows, empty_database, insert_rows, local_slack, print_machine, rep_ids,
-    rep_row, seed_teams, timed,
+    DAY_LOGS,
+    REPS,
+    Report,
+    Target,
+    Timing,
+    day_rows,
+    empty_database,
+    insert_rows,
+    local_slack,
+    print_machine,
+    rep_ids,
+    rep_row,
+    seed_teams,
+    timed,
 )
 from bot import jobs
-from bot.entrypoints.arguments import positive_int, seconds
-from bot.deps import Deps
-from bot.delivery.sender import DrainReport, OutboxSender
 from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.delivery.sender import DrainReport, OutboxSender
+from bot.deps import Deps
+from bot.entrypoints.arguments import positive_int, seconds
 from bot.entrypoints.settings import Settings
 from bot.slack.client import WorkspaceClients
 from coaching import db, outbox
@@ -48,26 +62,49 @@ from coaching.models import Nudge, OutboxMessage
 
 # Monday 23 November 2026, 12:00 UTC: Monday morning to evening in every zone below.
 AT = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-ZONES = (("Europe/Rome", "it-IT"), ("Europe/London", "en-GB"), ("America/New_York", "en-US"),
-         ("America/Los_Angeles", "en-US"), ("Asia/Kolkata", "en-IN"), ("Asia/Tokyo", "ja-JP"),
-         ("Europe/Madrid", "es-ES"), ("America/Sao_Paulo", "pt-BR"))
+ZONES = (
+    ("Europe/Rome", "it-IT"),
+    ("Europe/London", "en-GB"),
+    ("America/New_York", "en-US"),
+    ("America/Los_Angeles", "en-US"),
+    ("Asia/Kolkata", "en-IN"),
+    ("Asia/Tokyo", "ja-JP"),
+    ("Europe/Madrid", "es-ES"),
+    ("America/Sao_Paulo", "pt-BR"),
+)
 SEND_CONCURRENCY = Settings.model_fields["slack_send_concurrency"].default
 CPU_PER_NUDGE_MS = 1.0  # the target: 10,000 nudges chosen and rendered in under 10 s of CPU
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench fanout", description=__doc__.splitlines()[0])
-    parser.add_argument("--reps", default="1000,10000", help="comma-separated sizes (default 1000,10000; 50000 on request)")
+    parser.add_argument(
+        "--reps", default="1000,10000", help="comma-separated sizes (default 1000,10000; 50000 on request)"
+    )
     parser.add_argument("--database-url", help="also run on this PostgreSQL database (emptied first)")
     parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite run")
-    parser.add_argument("--history-days", type=int, default=14,
-                        help="days of past nudges per rep, one each working day (default 14)")
-    parser.add_argument("--messages-per-minute", type=float, default=600_000,
-                        help="the workspace bucket while draining (default 600000: never waits)")
-    parser.add_argument("--send-concurrency", type=positive_int, default=SEND_CONCURRENCY,
-                        help=f"threads posting at once while draining (default {SEND_CONCURRENCY}, as SLACK_SEND_CONCURRENCY)")
-    parser.add_argument("--slack-latency", type=seconds, default=0.0, metavar="SECONDS",
-                        help="the stand-in answers each Web API call after this long (default 0; Slack takes ~0.1)")
+    parser.add_argument(
+        "--history-days", type=int, default=14, help="days of past nudges per rep, one each working day (default 14)"
+    )
+    parser.add_argument(
+        "--messages-per-minute",
+        type=float,
+        default=600_000,
+        help="the workspace bucket while draining (default 600000: never waits)",
+    )
+    parser.add_argument(
+        "--send-concurrency",
+        type=positive_int,
+        default=SEND_CONCURRENCY,
+        help=f"threads posting at once while draining (default {SEND_CONCURRENCY}, as SLACK_SEND_CONCURRENCY)",
+    )
+    parser.add_argument(
+        "--slack-latency",
+        type=seconds,
+        default=0.0,
+        metavar="SECONDS",
+        help="the stand-in answers each Web API call after this long (default 0; Slack takes ~0.1)",
+    )
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.reps.split(",")]
     print_machine(f"fanout: nudge job for {', '.join(f'{size:,}' for size in sizes)} reps, all due at {AT.isoformat()}")
@@ -108,36 +145,47 @@ def run_size(url: str, size: int, history_days: int, api_url: str, drain: Drain,
         report.note(f"{step:<30} {timing.wall * 1000:9.0f} ms wall {timing.cpu * 1000:9.0f} ms CPU")
     report.note(f"{planned:,} nudges planned for {size:,} reps")
     label = f"{name} {size:,}"
-    report.figure(f"{label}: nudges chosen + rendered, CPU", result["choose_render"].cpu, " s",
-                  Target(CPU_PER_NUDGE_MS * planned / 1000), digits=2)
+    report.figure(
+        f"{label}: nudges chosen + rendered, CPU",
+        result["choose_render"].cpu,
+        " s",
+        Target(CPU_PER_NUDGE_MS * planned / 1000),
+        digits=2,
+    )
     report.figure(f"{label}: nudges chosen + rendered, wall", result["choose_render"].wall, " s", digits=2)
     report.figure(f"{label}: whole sweep transaction, wall", result["sweep"].wall, " s", digits=2)
     report.figure(f"{label}: sweep a minute later (nobody new due), wall", result["idle"].wall, " s", digits=3)
     drained = result["drain"]
     assert drained["sent"] == planned and drained["failed"] == 0, drained
-    report.note(f"drain: {drain.concurrency} thread(s), the stand-in answering each call after {drain.latency * 1000:.0f} ms")
+    report.note(
+        f"drain: {drain.concurrency} thread(s), the stand-in answering each call after {drain.latency * 1000:.0f} ms"
+    )
     report.figure(f"{label}: outbox drained into the stand-in", planned / drained["timing"].wall, " sends/s", digits=0)
-    report.figure(f"{label}: sweep memory, tracemalloc peak", result["traced_peak"] / 2 ** 20, " MiB")
-    report.figure(f"{label}: sweep memory per rep, tracemalloc peak", result["traced_peak"] / size / 2 ** 10, " KiB", digits=2)
-    report.figure(f"{label}: process maxrss after the sweep", result["rss_after"] / 2 ** 20, " MiB")
-    report.figure(f"{label}: process maxrss growth during the sweep", result["rss_growth"] / 2 ** 20, " MiB")
+    report.figure(f"{label}: sweep memory, tracemalloc peak", result["traced_peak"] / 2**20, " MiB")
+    report.figure(
+        f"{label}: sweep memory per rep, tracemalloc peak", result["traced_peak"] / size / 2**10, " KiB", digits=2
+    )
+    report.figure(f"{label}: process maxrss after the sweep", result["rss_after"] / 2**20, " MiB")
+    report.figure(f"{label}: process maxrss growth during the sweep", result["rss_growth"] / 2**20, " MiB")
     return result
 
 
 def growth(results: dict[int, dict], name: str, report: Report) -> None:
     """How memory and CPU grow with reps, as the factor per 10x reps: x10 is linear."""
     sizes = sorted(results)
-    for small, large in zip(sizes, sizes[1:]):
+    for small, large in itertools.pairwise(sizes):
 
-        def per_tenfold(figure) -> float:
+        def per_tenfold(figure, small: int = small, large: int = large) -> float:
             return (figure(results[large]) / figure(results[small])) ** (1 / math.log10(large / small))
 
         label = f"{name} {small:,} -> {large:,} reps, per 10x reps"
         # x10 is linear; the 5% allows for steps in how Python grows its lists and dicts, which a per-rep
         # figure (printed for each size) shows as flat.
-        report.figure(f"{label}: tracemalloc peak x", per_tenfold(lambda r: r["traced_peak"]), "", Target(10.5), digits=1)
+        report.figure(
+            f"{label}: tracemalloc peak x", per_tenfold(lambda r: r["traced_peak"]), "", Target(10.5), digits=1
+        )
         report.figure(f"{label}: choose + render CPU x", per_tenfold(lambda r: r["choose_render"].cpu), "", digits=1)
-        if results[small]["rss_growth"] >= 2 ** 20:
+        if results[small]["rss_growth"] >= 2**20:
             report.figure(f"{label}: maxrss growth x", per_tenfold(lambda r: r["rss_growth"]), "", digits=1)
         else:  # the smaller sweep fitted in memory the process already held: no ratio to speak of
             report.note(f"{label}: maxrss growth x n/a ({small:,} reps grew it by under 1 MiB)")
@@ -161,8 +209,11 @@ def seed(url: str, size: int, history_days: int) -> str:
         today = AT.date()
         # One rep in 20 has logged nothing (never a team's lead: leads who do not log get no nudge).
         logging = [rep_id for index, rep_id in enumerate(ids) if index % 20 != 19]
-        days = insert_rows(connection, DAY_LOGS, day_rows(logging, today - timedelta(days=14), today - timedelta(days=1),
-                                                          rng, logged_share=0.85))
+        days = insert_rows(
+            connection,
+            DAY_LOGS,
+            day_rows(logging, today - timedelta(days=14), today - timedelta(days=1), rng, logged_share=0.85),
+        )
         nudges = insert_rows(connection, Nudge.__table__, past_nudges(ids, practices, today, history_days, rng))
     with db.make_sessions(engine).begin() as session:
         teams = len(seed_teams(session, ids))
@@ -177,9 +228,18 @@ def past_nudges(ids: list[int], practices, today: date, days: int, rng: random.R
             practice = rng.choice(practices)
             feedback = rng.choices((None, "helpful", "not_for_me", "snoozed"), (80, 14, 4, 2))[0]
             created = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=9)
-            yield {"rep_id": rep_id, "kind": "practice", "practice_id": practice.id, "metric": practice.metrics[0],
-                   "language": "en", "local_date": day, "delivery_key": f"nudge:{rep_id}:{day.isoformat()}",
-                   "created_at": created, "feedback": feedback, "feedback_at": created if feedback else None}
+            yield {
+                "rep_id": rep_id,
+                "kind": "practice",
+                "practice_id": practice.id,
+                "metric": practice.metrics[0],
+                "language": "en",
+                "local_date": day,
+                "delivery_key": f"nudge:{rep_id}:{day.isoformat()}",
+                "created_at": created,
+                "feedback": feedback,
+                "feedback_at": created if feedback else None,
+            }
 
 
 # --- measuring, in a fresh process per size ---------------------------------------------------------
@@ -188,9 +248,14 @@ def past_nudges(ids: list[int], practices, today: date, days: int, rng: random.R
 def measure(url: str, api_url: str, drain: Drain) -> dict:
     """Runs the real bot.jobs.run_nudges at AT (its drain held back), again a minute later, then drains the
     outbox; then forgets today's nudges and runs it once more under tracemalloc."""
-    deps = Deps(db.make_sessions(db.make_engine(url)), now=lambda: AT, bucket=TokenBucket(drain.per_minute),
-                pacer=ChannelPacer(interval=0), send_concurrency=drain.concurrency,
-                clients=WorkspaceClients(api_url, 10, "xoxb-bench"))
+    deps = Deps(
+        db.make_sessions(db.make_engine(url)),
+        now=lambda: AT,
+        bucket=TokenBucket(drain.per_minute),
+        pacer=ChannelPacer(interval=0),
+        send_concurrency=drain.concurrency,
+        clients=WorkspaceClients(api_url, 10, "xoxb-bench"),
+    )
     rss_before = maxrss()
     first = sweep(deps)
     rss_after = maxrss()
@@ -202,10 +267,17 @@ def measure(url: str, api_url: str, drain: Drain) -> dict:
         session.execute(delete(Nudge).where(Nudge.local_date == AT.date()))
     traced = sweep(deps, traced=True)
     assert traced.planned == first.planned
-    return {"planned": first.planned, "steps": first.steps, "choose_render": first.choose_render(),
-            "idle": idle.total, "sweep": first.total, "traced_peak": traced.traced_peak, "rss_after": rss_after,
-            "rss_growth": rss_after - rss_before,
-            "drain": {"sent": delivery.sent, "failed": delivery.failed, "timing": draining}}
+    return {
+        "planned": first.planned,
+        "steps": first.steps,
+        "choose_render": first.choose_render(),
+        "idle": idle.total,
+        "sweep": first.total,
+        "traced_peak": traced.traced_peak,
+        "rss_after": rss_after,
+        "rss_growth": rss_after - rss_before,
+        "drain": {"sent": delivery.sent, "failed": delivery.failed, "timing": draining},
+    }
 
 
 # The steps of run_nudges, by the names it calls them under in bot.jobs (and coaching.outbox.enqueue).
@@ -221,8 +293,12 @@ class Sweep:
     traced_peak: int = 0
 
     def choose_render(self) -> Timing:
-        return Timing(*(sum(getattr(self.steps[STEPS[name]], kind) for name in ("plan_due_nudges", "nudge_message"))
-                        for kind in ("wall", "cpu")))
+        return Timing(
+            *(
+                sum(getattr(self.steps[STEPS[name]], kind) for name in ("plan_due_nudges", "nudge_message"))
+                for kind in ("wall", "cpu")
+            )
+        )
 
 
 def sweep(deps: Deps, at: datetime = AT, traced: bool = False) -> Sweep:
@@ -237,6 +313,7 @@ def sweep(deps: Deps, at: datetime = AT, traced: bool = False) -> Sweep:
             result.steps[label].wall += spent.wall
             result.steps[label].cpu += spent.cpu
             return answer
+
         return timed_call
 
     def held_back(_sender: OutboxSender, *_args) -> DrainReport:

@@ -19,8 +19,23 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine, select, text
 
 from bench.common import (
-    DAY_LOGS, REPS, Report, Target, count_rows, day_rows, empty_database, insert_rows, is_up_to_date, percentile,
-    postgres_url, print_machine, ratio, rep_ids, rep_row, seed_teams, timed,
+    DAY_LOGS,
+    REPS,
+    Report,
+    Target,
+    count_rows,
+    day_rows,
+    empty_database,
+    insert_rows,
+    is_up_to_date,
+    percentile,
+    postgres_url,
+    print_machine,
+    ratio,
+    rep_ids,
+    rep_row,
+    seed_teams,
+    timed,
 )
 from coaching import db
 from coaching.models import DayLog, Rep, Team
@@ -48,11 +63,14 @@ def main(argv: list[str]) -> int:
     urls = {"sqlite": args.sqlite_url, "postgresql": args.postgres_url}
     chosen = [name.strip() for name in args.databases.split(",")]
 
-    print_machine(f"scorecards: {REP_COUNT:,} reps x {DAYS} days = {REP_COUNT * DAYS:,} logged days, "
-                  f"teams of {TEAM_SIZE}, last day {LAST_DAY}")
+    print_machine(
+        f"scorecards: {REP_COUNT:,} reps x {DAYS} days = {REP_COUNT * DAYS:,} logged days, "
+        f"teams of {TEAM_SIZE}, last day {LAST_DAY}"
+    )
     report = Report("scorecards")
-    results = {name: measure(loaded(urls[name], args.reseed), name, report, args.samples, args.rounds)
-               for name in chosen}
+    results = {
+        name: measure(loaded(urls[name], args.reseed), name, report, args.samples, args.rounds) for name in chosen
+    }
     if len(results) == 2:
         print("\n  PostgreSQL / SQLite")
         for figure in results["sqlite"]:
@@ -125,14 +143,39 @@ def measure(engine: Engine, name: str, report: Report, samples: int, rounds: int
         "team week scorecard, p95 (ms)": percentile(teams, 0.95),
         "organisation two weeks, median (s)": statistics.median(organisation),
     }
-    report.figure(f"{name}: one rep's quarter scorecard, median of {len(reps)}", figures["rep quarter scorecard, median (ms)"],
-                  " ms", Target(REP_QUARTER_MS), digits=2)
-    report.figure(f"{name}: one rep's quarter scorecard, p95", figures["rep quarter scorecard, p95 (ms)"],
-                  " ms", Target(REP_QUARTER_MS), digits=2)
-    report.figure(f"{name}: one team's week scorecard, median of {len(teams)}", figures["team week scorecard, median (ms)"],
-                  " ms", Target(TEAM_WEEK_MS), digits=2)
-    report.figure(f"{name}: one team's week scorecard, p95", figures["team week scorecard, p95 (ms)"],
-                  " ms", Target(TEAM_WEEK_MS), digits=2)
-    report.figure(f"{name}: organisation's week + previous week, median of {rounds}",
-                  figures["organisation two weeks, median (s)"], " s", Target(ORGANISATION_WEEK_S), digits=3)
+    report.figure(
+        f"{name}: one rep's quarter scorecard, median of {len(reps)}",
+        figures["rep quarter scorecard, median (ms)"],
+        " ms",
+        Target(REP_QUARTER_MS),
+        digits=2,
+    )
+    report.figure(
+        f"{name}: one rep's quarter scorecard, p95",
+        figures["rep quarter scorecard, p95 (ms)"],
+        " ms",
+        Target(REP_QUARTER_MS),
+        digits=2,
+    )
+    report.figure(
+        f"{name}: one team's week scorecard, median of {len(teams)}",
+        figures["team week scorecard, median (ms)"],
+        " ms",
+        Target(TEAM_WEEK_MS),
+        digits=2,
+    )
+    report.figure(
+        f"{name}: one team's week scorecard, p95",
+        figures["team week scorecard, p95 (ms)"],
+        " ms",
+        Target(TEAM_WEEK_MS),
+        digits=2,
+    )
+    report.figure(
+        f"{name}: organisation's week + previous week, median of {rounds}",
+        figures["organisation two weeks, median (s)"],
+        " s",
+        Target(ORGANISATION_WEEK_S),
+        digits=3,
+    )
     return figures

@@ -10,12 +10,12 @@ from slack_bolt.error import BoltError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.state_store import OAuthStateStore
 
-from bot.deps import Deps
-from bot.listeners import register_all
 from bot.blocks.kit import simple
-from bot.slack.installations import SCOPES
+from bot.deps import Deps
 from bot.entrypoints.settings import Settings, SettingsError
+from bot.listeners import register_all
 from bot.slack.client import make_client
+from bot.slack.installations import SCOPES
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,9 @@ class _SameTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def build_app(settings: Settings, deps: Deps, verify_requests: bool = True, states: OAuthStateStore | None = None) -> App:
+def build_app(
+    settings: Settings, deps: Deps, verify_requests: bool = True, states: OAuthStateStore | None = None
+) -> App:
     """One bot token, or (with `settings.distributed`) OAuth installs served at /slack/install.
 
     Listeners run on the thread that took the request and their answer goes back when they return, which spares
@@ -39,17 +41,28 @@ def build_app(settings: Settings, deps: Deps, verify_requests: bool = True, stat
     """
     if settings.distributed:
         oauth = OAuthSettings(
-            client_id=settings.slack_client_id, client_secret=settings.slack_client_secret, scopes=SCOPES,
-            installation_store=deps.clients.installations, state_store=states,
+            client_id=settings.slack_client_id,
+            client_secret=settings.slack_client_secret,
+            scopes=SCOPES,
+            installation_store=deps.clients.installations,
+            state_store=states,
         )
-        app = App(signing_secret=settings.slack_signing_secret, oauth_settings=oauth, process_before_response=True,
-                  client=make_client(None, settings.slack_api_url, settings.slack_timeout_seconds))
+        app = App(
+            signing_secret=settings.slack_signing_secret,
+            oauth_settings=oauth,
+            process_before_response=True,
+            client=make_client(None, settings.slack_api_url, settings.slack_timeout_seconds),
+        )
     else:
         settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
         logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
         try:
-            app = App(client=deps.clients.default, signing_secret=settings.slack_signing_secret,
-                      request_verification_enabled=verify_requests, process_before_response=True)
+            app = App(
+                client=deps.clients.default,
+                signing_secret=settings.slack_signing_secret,
+                request_verification_enabled=verify_requests,
+                process_before_response=True,
+            )
         except BoltError as error:
             raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
     register_all(app, deps)

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.slack.installations import installation_store
 from bot.delivery.pacing import ChannelPacer, TokenBucket
 from bot.entrypoints.settings import Settings
 from bot.slack.client import WorkspaceClients
+from bot.slack.installations import installation_store
 from coaching import db
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
@@ -42,7 +42,9 @@ class Deps:
 
 def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], installations=None) -> Deps:
     """`installations` is the OAuth installation store, when the app is installed in many workspaces."""
-    clients = WorkspaceClients(settings.slack_api_url, settings.slack_timeout_seconds, settings.slack_bot_token, installations)
+    clients = WorkspaceClients(
+        settings.slack_api_url, settings.slack_timeout_seconds, settings.slack_bot_token, installations
+    )
     return Deps(
         sessions,
         outbox=settings.outbox_policy(),

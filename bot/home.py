@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.blocks.kit import context, header, plural, render, scorecard_blocks, section, sections
+from bot.blocks.nudges import BUTTON_LABELS, FEEDBACK_BY_ACTION, ActionId, NudgeButton
 from bot.deps import Deps
 from bot.slack.mentions import mention
-from bot.blocks.kit import context, header, plural, render, scorecard_blocks, section, sections
-from bot.blocks.nudges import ActionId, BUTTON_LABELS, FEEDBACK_BY_ACTION, NudgeButton
 from coaching import preferences
 from coaching.models import Nudge, Rep
 from coaching.periods import current_period
@@ -52,7 +52,11 @@ def home_view(session: Session, deps: Deps, rep: Rep, now: datetime) -> dict:
     streak = logged_streak(session, rep, today)
     blocks: list[dict] = [
         header("Your week on RepCoach"),
-        {"type": "actions", "block_id": "home_log", "elements": [_button(ActionId.OPEN_LOG_FORM, "Log today", "log", "primary")]},
+        {
+            "type": "actions",
+            "block_id": "home_log",
+            "elements": [_button(ActionId.OPEN_LOG_FORM, "Log today", "log", "primary")],
+        },
         context(f":fire: {plural(streak, 'logged day')} in a row" if streak else "Log today to start a streak."),
     ]
     if scorecard.days_logged:
@@ -65,15 +69,19 @@ def home_view(session: Session, deps: Deps, rep: Rep, now: datetime) -> dict:
     for team in teams_led_by(session, rep):
         blocks += _team_table(session, deps, team, week)
     if len(blocks) > MAX_BLOCKS:  # a very large set of teams: keep within Slack's limit, say so
-        blocks = blocks[: MAX_BLOCKS - 1] + [context("More below the limit of this page: use `/scorecard team NAME`.")]
+        blocks = [*blocks[: MAX_BLOCKS - 1], context("More below the limit of this page: use `/scorecard team NAME`.")]
     return {"type": "home", "blocks": blocks}
 
 
 def _recent_nudges(session: Session, deps: Deps, rep: Rep) -> list[dict]:
-    nudges = list(session.scalars(
-        select(Nudge).where(Nudge.rep_id == rep.id, Nudge.practice_id.is_not(None))
-        .order_by(Nudge.local_date.desc(), Nudge.id.desc()).limit(3)
-    ))
+    nudges = list(
+        session.scalars(
+            select(Nudge)
+            .where(Nudge.rep_id == rep.id, Nudge.practice_id.is_not(None))
+            .order_by(Nudge.local_date.desc(), Nudge.id.desc())
+            .limit(3)
+        )
+    )
     if not nudges:
         return []
     practices = deps.library.by_id()
@@ -89,32 +97,60 @@ def _recent_nudges(session: Session, deps: Deps, rep: Rep) -> list[dict]:
             blocks.append(context(f"You said: {FEEDBACK_WORDS[nudge.feedback]}"))
             continue
         value = NudgeButton(nudge_id=nudge.id).model_dump_json()
-        blocks.append({"type": "actions", "block_id": f"home_nudge_{nudge.id}", "elements": [
-            _button(action, BUTTON_LABELS[language][action], value) for action in FEEDBACK_BY_ACTION
-        ]})
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": f"home_nudge_{nudge.id}",
+                "elements": [_button(action, BUTTON_LABELS[language][action], value) for action in FEEDBACK_BY_ACTION],
+            }
+        )
     return blocks
 
 
 def _settings(rep: Rep, today) -> list[dict]:
     days = [preferences.DAY_NAMES[day] for day in preferences.work_days(rep)]
     paused = preferences.is_paused(rep, today)
-    day_options = [{"text": {"type": "plain_text", "text": name.capitalize()}, "value": name} for name in preferences.DAY_NAMES]
-    language_options = [{"text": {"type": "plain_text", "text": label}, "value": code} for code, label in LANGUAGE_NAMES.items()]
+    day_options = [
+        {"text": {"type": "plain_text", "text": name.capitalize()}, "value": name} for name in preferences.DAY_NAMES
+    ]
+    language_options = [
+        {"text": {"type": "plain_text", "text": label}, "value": code} for code, label in LANGUAGE_NAMES.items()
+    ]
     current_language = preferences.language(rep)
     return [
         {"type": "divider"},
         section("*Your coaching settings*"),
-        {"type": "actions", "block_id": "home_settings", "elements": [
-            {"type": "timepicker", "action_id": HomeAction.TIME, "initial_time": f"{preferences.nudge_time(rep):%H:%M}",
-             "placeholder": {"type": "plain_text", "text": "Tip time"}},
-            {"type": "static_select", "action_id": HomeAction.LANGUAGE, "options": language_options,
-             "initial_option": next(o for o in language_options if o["value"] == current_language)},
-            _button(HomeAction.PAUSE, "Resume tips" if paused else "Pause tips", "resume" if paused else "pause"),
-        ]},
-        {"type": "actions", "block_id": "home_days", "elements": [
-            {"type": "checkboxes", "action_id": HomeAction.DAYS, "options": day_options,
-             "initial_options": [o for o in day_options if o["value"] in days]},
-        ]},
+        {
+            "type": "actions",
+            "block_id": "home_settings",
+            "elements": [
+                {
+                    "type": "timepicker",
+                    "action_id": HomeAction.TIME,
+                    "initial_time": f"{preferences.nudge_time(rep):%H:%M}",
+                    "placeholder": {"type": "plain_text", "text": "Tip time"},
+                },
+                {
+                    "type": "static_select",
+                    "action_id": HomeAction.LANGUAGE,
+                    "options": language_options,
+                    "initial_option": next(o for o in language_options if o["value"] == current_language),
+                },
+                _button(HomeAction.PAUSE, "Resume tips" if paused else "Pause tips", "resume" if paused else "pause"),
+            ],
+        },
+        {
+            "type": "actions",
+            "block_id": "home_days",
+            "elements": [
+                {
+                    "type": "checkboxes",
+                    "action_id": HomeAction.DAYS,
+                    "options": day_options,
+                    "initial_options": [o for o in day_options if o["value"] in days],
+                },
+            ],
+        },
         context(f"Tips come at {preferences.nudge_time(rep):%H:%M} ({rep.tz}); " + ("paused." if paused else "on.")),
     ]
 
@@ -130,8 +166,14 @@ def _team_table(session: Session, deps: Deps, team, week) -> list[dict]:
             lines.append(f"• {mention(member.user_id)}: nothing logged")
             continue
         score = balanced_score(found.values, deps.definition, targets).value
-        lines.append(f"• {mention(member.user_id)}: {found.days} days · score {'-' if score is None else f'{score:.0f}'}")
-    return [{"type": "divider"}, section(f"*{team.name}* · this week ({len(reps)} reps)"), *sections(lines or ["No reps yet."])]
+        lines.append(
+            f"• {mention(member.user_id)}: {found.days} days · score {'-' if score is None else f'{score:.0f}'}"
+        )
+    return [
+        {"type": "divider"},
+        section(f"*{team.name}* · this week ({len(reps)} reps)"),
+        *sections(lines or ["No reps yet."]),
+    ]
 
 
 def _button(action_id: str, text: str, value: str, style: str | None = None) -> dict:

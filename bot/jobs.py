@@ -11,12 +11,12 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.blocks.nudges import nudge_message
+from bot.blocks.team import recognition_message, summary_message
+from bot.delivery.sender import DrainReport, OutboxSender
 from bot.deps import Deps
 from bot.home import publish_home
-from bot.blocks.nudges import nudge_message
-from bot.delivery.sender import DrainReport, OutboxSender
 from bot.slack.profiles import refresh_profiles
-from bot.blocks.team import recognition_message, summary_message
 from coaching import outbox
 from coaching.models import OutboxMessage, Rep, Team
 from coaching.recognition import weekly_recognition
@@ -67,11 +67,20 @@ def run_nudges(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta
     with deps.sessions.begin() as session:
         reps = installed(session, deps, clients, list(session.scalars(select(Rep))))
         planned = plan_due_nudges(session, at, deps.library, deps.definition, deps.seed, reps)
-        outbox.enqueue(session, [
-            {"workspace_id": nudge.rep.workspace_id, "kind": "nudge", "recipient": nudge.rep.user_id,
-             "idempotency_key": nudge.delivery_key, "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language)}
-            for nudge in planned
-        ], deps.now())
+        outbox.enqueue(
+            session,
+            [
+                {
+                    "workspace_id": nudge.rep.workspace_id,
+                    "kind": "nudge",
+                    "recipient": nudge.rep.user_id,
+                    "idempotency_key": nudge.delivery_key,
+                    "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language),
+                }
+                for nudge in planned
+            ],
+            deps.now(),
+        )
     return JobReport(len(planned), OutboxSender(deps).drain(wait_for_retries))
 
 
@@ -96,10 +105,21 @@ def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key
         return 0
     summary = build_team_summary(session, team, week, deps.definition, deps.library)
     message = summary_message(summary, deps.definition, deps.library)
-    return len(outbox.enqueue(session, [
-        {"workspace_id": team.workspace_id, "kind": "summary", "recipient": lead.user_id, "idempotency_key": key,
-         "payload": message}
-    ], deps.now()))
+    return len(
+        outbox.enqueue(
+            session,
+            [
+                {
+                    "workspace_id": team.workspace_id,
+                    "kind": "summary",
+                    "recipient": lead.user_id,
+                    "idempotency_key": key,
+                    "payload": message,
+                }
+            ],
+            deps.now(),
+        )
+    )
 
 
 def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:
@@ -122,10 +142,21 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
             recognition = weekly_recognition(session, team, week, deps.definition)
             if recognition is None:
                 continue
-            planned += len(outbox.enqueue(session, [
-                {"workspace_id": team.workspace_id, "kind": "recognition", "recipient": team.channel_id,
-                 "idempotency_key": key, "payload": recognition_message(recognition, deps.definition)}
-            ], deps.now()))
+            planned += len(
+                outbox.enqueue(
+                    session,
+                    [
+                        {
+                            "workspace_id": team.workspace_id,
+                            "kind": "recognition",
+                            "recipient": team.channel_id,
+                            "idempotency_key": key,
+                            "payload": recognition_message(recognition, deps.definition),
+                        }
+                    ],
+                    deps.now(),
+                )
+            )
     return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
 
 
@@ -148,8 +179,12 @@ def run_home_refresh(deps: Deps, at: datetime, wait_for_retries: timedelta = tim
     return JobReport(refreshed, DrainReport())
 
 
-JOBS = {"nudges": run_nudges, "weekly-summary": run_weekly_summaries, "recognition": run_recognition,
-        "home": run_home_refresh}
+JOBS = {
+    "nudges": run_nudges,
+    "weekly-summary": run_weekly_summaries,
+    "recognition": run_recognition,
+    "home": run_home_refresh,
+}
 
 
 def _queued(session: Session, key: str) -> bool:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.blocks.kit import Message, render, section
-from bot.blocks.nudges import ActionId, BUTTON_LABELS
+from bot.blocks.nudges import BUTTON_LABELS, ActionId
+from bot.deps import Deps
 from coaching import outbox, preferences
 from coaching.library import Language
 from coaching.models import Rep
@@ -14,16 +14,29 @@ from coaching.models import Rep
 
 def welcome_message(language: Language) -> Message:
     text = render(f"welcome.{language}.md.j2")
-    button = {"type": "button", "action_id": ActionId.OPEN_LOG_FORM, "value": "welcome", "style": "primary",
-              "text": {"type": "plain_text", "text": BUTTON_LABELS[language][ActionId.OPEN_LOG_FORM]}}
+    button = {
+        "type": "button",
+        "action_id": ActionId.OPEN_LOG_FORM,
+        "value": "welcome",
+        "style": "primary",
+        "text": {"type": "plain_text", "text": BUTTON_LABELS[language][ActionId.OPEN_LOG_FORM]},
+    }
     return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "welcome", "elements": [button]}]}
 
 
 def queue_welcome(session: Session, deps: Deps, rep: Rep) -> bool:
     """Queues the welcome unless this person already had it; the key makes it once per person."""
-    queued = outbox.enqueue(session, [{
-        "workspace_id": rep.workspace_id, "kind": "welcome", "recipient": rep.user_id,
-        "idempotency_key": f"welcome:{rep.workspace_id}:{rep.user_id}",
-        "payload": welcome_message(preferences.language(rep)),
-    }], deps.now())
+    queued = outbox.enqueue(
+        session,
+        [
+            {
+                "workspace_id": rep.workspace_id,
+                "kind": "welcome",
+                "recipient": rep.user_id,
+                "idempotency_key": f"welcome:{rep.workspace_id}:{rep.user_id}",
+                "payload": welcome_message(preferences.language(rep)),
+            }
+        ],
+        deps.now(),
+    )
     return bool(queued)

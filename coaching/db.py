@@ -26,7 +26,7 @@ def normalise_url(url: str) -> str:
     """Accepts the usual `postgres://` spellings and points them at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

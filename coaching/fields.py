@@ -38,12 +38,16 @@ FIELDS: tuple[LoggedField, ...] = (
     LoggedField("fcr", "Resolved first time", ("resolved", "first"), "resolved on first contact", True, 0, 1000),
     LoggedField("repeat", "Repeat contacts", ("repeats", "rc"), "repeat contacts", True, 0, 1000),
     LoggedField("csat", "CSAT", ("sat", "satisfaction"), "average satisfaction, 1 to 5", False, 1, 5, "weighted"),
-    LoggedField("aht", "Handle time", ("handle", "handletime"), "average handle time, minutes", False, 0.1, 240, "weighted"),
+    LoggedField(
+        "aht", "Handle time", ("handle", "handletime"), "average handle time, minutes", False, 0.1, 240, "weighted"
+    ),
     LoggedField("complaints", "Complaints", ("comp", "complaint"), "complaints received", True, 0, 1000),
     LoggedField("upsells", "Up-sells", ("up", "upsell"), "up-sells made", True, 0, 1000),
     LoggedField("crosssells", "Cross-sells", ("cross", "xsell", "crosssell"), "cross-sells made", True, 0, 1000),
     LoggedField("referrals", "Referrals asked", ("ref", "referral"), "referrals asked for", True, 0, 1000),
-    LoggedField("recommit", "Recommitments", ("rec", "recommits"), "customers who committed to come back", True, 0, 1000),
+    LoggedField(
+        "recommit", "Recommitments", ("rec", "recommits"), "customers who committed to come back", True, 0, 1000
+    ),
     LoggedField("practices", "Practices tried", ("prac", "practice"), "coaching practices tried", True, 0, 20, "none"),
 )
 FIELD_BY_KEY = {field.key: field for field in FIELDS}
@@ -76,12 +80,10 @@ def parse_log_text(text: str) -> LogRequest:
         last = tokens[-1]
         if resolve_name(last, strict=False):
             raise LogInputError(f"`{last}` has no value. Write it as `{last}=NUMBER`.")
-        raise LogInputError(
-            f"I could not read `{last}` as `key=value`. Try `/log contacts=30 fcr=24`, or `/log help`."
-        )
+        raise LogInputError(f"I could not read `{last}` as `key=value`. Try `/log contacts=30 fcr=24`, or `/log help`.")
     values: Values = {}
     day: date | None = None
-    for name, raw in zip(tokens[::2], tokens[1::2]):
+    for name, raw in zip(tokens[::2], tokens[1::2], strict=False):
         key = resolve_name(name)
         if key in values or (key == DATE_KEY and day is not None):
             raise LogInputError(f"`{key}` is given twice; give each figure once.")
@@ -118,7 +120,9 @@ def parse_value(field: LoggedField, raw: str) -> float | int:
         low, high = _plain(field.minimum), _plain(field.maximum)
         if field.key == "csat":
             raise LogInputError(f"`csat` is an average from 1 to 5; {raw} is outside that.", field.key)
-        raise LogInputError(f"`{field.key}` of {raw} is not plausible for one day; it must be from {low} to {high}.", field.key)
+        raise LogInputError(
+            f"`{field.key}` of {raw} is not plausible for one day; it must be from {low} to {high}.", field.key
+        )
     return int(number) if field.whole else round(number, 2)
 
 
@@ -142,7 +146,9 @@ def parse_day(raw: str) -> date:
 
 def check_day(day: date, today: date) -> None:
     if day > today:
-        raise LogInputError(f"{day.isoformat()} is in the future; you can log today ({today.isoformat()}) or earlier.", DATE_KEY)
+        raise LogInputError(
+            f"{day.isoformat()} is in the future; you can log today ({today.isoformat()}) or earlier.", DATE_KEY
+        )
     if day < today - timedelta(days=MAX_DAYS_BACK):
         raise LogInputError(
             f"{day.isoformat()} is more than {MAX_DAYS_BACK} days ago; the oldest day you can log is "

@@ -82,7 +82,9 @@ def load_library(directory: Path, metric_keys: set[str]) -> Library:
             faults.append(f"{path.name}: not valid TOML: {error}")
             continue
         for number, entry in enumerate(entries, start=1):
-            where = f"{path.name}, practice {number}" + (f" ({entry['id']})" if isinstance(entry.get("id"), str) else "")
+            where = f"{path.name}, practice {number}" + (
+                f" ({entry['id']})" if isinstance(entry.get("id"), str) else ""
+            )
             try:
                 practice = Practice.model_validate(entry)
             except ValidationError as error:

@@ -104,12 +104,23 @@ class Nudge(Base):
     __tablename__ = "nudges"
     __table_args__ = (
         Index("ix_nudges_rep_date", "rep_id", "local_date"),
-        Index("ix_nudges_not_for_me", "rep_id", "practice_id", postgresql_where=text("feedback = 'not_for_me'"),
-              sqlite_where=text("feedback = 'not_for_me'")),
+        Index(
+            "ix_nudges_not_for_me",
+            "rep_id",
+            "practice_id",
+            postgresql_where=text("feedback = 'not_for_me'"),
+            sqlite_where=text("feedback = 'not_for_me'"),
+        ),
         # Covers coaching.schedule.team_votes: a team's members' answers since a date, read from the index alone.
-        Index("ix_nudges_votes", "rep_id", "local_date", "practice_id", "feedback",
-              postgresql_where=text("feedback IN ('helpful', 'not_for_me')"),
-              sqlite_where=text("feedback IN ('helpful', 'not_for_me')")),
+        Index(
+            "ix_nudges_votes",
+            "rep_id",
+            "local_date",
+            "practice_id",
+            "feedback",
+            postgresql_where=text("feedback IN ('helpful', 'not_for_me')"),
+            sqlite_where=text("feedback IN ('helpful', 'not_for_me')"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +179,10 @@ class TeamTarget(Base):
 
 class Kudos(Base):
     __tablename__ = "kudos"
-    __table_args__ = (Index("ix_kudos_giver_day", "giver_id", "given_on"), Index("ix_kudos_team_day", "team_id", "given_on"))
+    __table_args__ = (
+        Index("ix_kudos_giver_day", "giver_id", "given_on"),
+        Index("ix_kudos_team_day", "team_id", "given_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))

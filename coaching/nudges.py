@@ -90,7 +90,10 @@ def _fresh(practices: list[Practice], history: History) -> list[Practice]:
 
 
 def _conditions_hold(
-    practice: Practice, values: Mapping[str, float | None], definition: ScorecardDefinition, targets: Mapping[str, float]
+    practice: Practice,
+    values: Mapping[str, float | None],
+    definition: ScorecardDefinition,
+    targets: Mapping[str, float],
 ) -> bool:
     by_key = definition.by_key()
     return all(
@@ -102,6 +105,7 @@ def _conditions_hold(
 def _thompson(pool: list[Practice], votes: Mapping[str, Votes], rng: random.Random) -> Practice:
     """Thompson sampling on Beta(1 + helpful, 1 + not for me): tried-and-liked practices win more often,
     untried ones still get their chance."""
+
     def draw(practice: Practice) -> float:
         vote = votes.get(practice.id, Votes())
         return rng.betavariate(1 + vote.helpful, 1 + vote.not_for_me)

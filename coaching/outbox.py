@@ -42,8 +42,15 @@ def utc(moment: datetime) -> datetime:
 def enqueue(session: Session, messages: list[dict], now: datetime) -> dict[str, int]:
     """Adds messages ({workspace_id, kind, recipient, idempotency_key, payload}) whose key is new."""
     rows = [
-        message | {"status": PENDING, "attempts": 0, "uncertain": False, "next_attempt_at": now,
-                   "created_at": now, "updated_at": now}
+        message
+        | {
+            "status": PENDING,
+            "attempts": 0,
+            "uncertain": False,
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
+        }
         for message in messages
     ]
     return insert_new(session, OutboxMessage, rows, "idempotency_key")
@@ -99,7 +106,13 @@ def mark_failed(session: Session, message_id: int, reason: str, now: datetime) -
 
 
 def mark_retry(
-    session: Session, message_id: int, reason: str, delay: timedelta, uncertain: bool, now: datetime, policy: OutboxPolicy
+    session: Session,
+    message_id: int,
+    reason: str,
+    delay: timedelta,
+    uncertain: bool,
+    now: datetime,
+    policy: OutboxPolicy,
 ) -> bool:
     """Schedules another attempt; returns False (and marks the row failed) when attempts are used up."""
     message = session.get(OutboxMessage, message_id)
@@ -138,14 +151,17 @@ def depth(session: Session) -> int:
 
 def last_channel(session: Session, recipient: str) -> str | None:
     """The DM channel Slack gave for a user id on an earlier send."""
-    query = select(OutboxMessage.channel).where(OutboxMessage.recipient == recipient, OutboxMessage.channel.is_not(None))
+    query = select(OutboxMessage.channel).where(
+        OutboxMessage.recipient == recipient, OutboxMessage.channel.is_not(None)
+    )
     return session.scalar(query.order_by(OutboxMessage.id.desc()).limit(1))
 
 
 def fail_workspace(session: Session, workspace_id: str, reason: str, now: datetime) -> int:
     """Stops every message still waiting for a workspace; returns how many."""
-    waiting = select(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id,
-                                          OutboxMessage.status.in_([PENDING, SENDING]))
+    waiting = select(OutboxMessage).where(
+        OutboxMessage.workspace_id == workspace_id, OutboxMessage.status.in_([PENDING, SENDING])
+    )
     messages = list(session.scalars(waiting))
     for message in messages:
         message.status, message.last_error, message.lease_until, message.updated_at = FAILED, reason, None, now

@@ -49,7 +49,8 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
         connection = session.connection()
         inserted = connection.execute(
             insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
-            {"rep_id": rep_id, "day": day, "updated_at": now, **values}).first()
+            {"rep_id": rep_id, "day": day, "updated_at": now, **values},
+        ).first()
         if inserted is not None:
             return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
     log = _find(session, rep_id, day, lock=True)

@@ -81,8 +81,14 @@ def parse_pause(text: str, today: date) -> date:
     words = text.lower().split()
     if not words:
         return PAUSED_INDEFINITELY
-    if len(words) > 2 or not re.fullmatch(r"[0-9]{1,4}", words[0]) or (len(words) == 2 and words[1] not in ("day", "days", "d")):
-        raise PreferenceError(f"`{text[:40]}` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume.")
+    if (
+        len(words) > 2
+        or not re.fullmatch(r"[0-9]{1,4}", words[0])
+        or (len(words) == 2 and words[1] not in ("day", "days", "d"))
+    ):
+        raise PreferenceError(
+            f"`{text[:40]}` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume."
+        )
     days = int(words[0])
     if not 1 <= days <= MAX_PAUSE_DAYS:
         raise PreferenceError(f"A pause runs from 1 to {MAX_PAUSE_DAYS} days; {days} is outside that.")
@@ -102,7 +108,9 @@ def parse_day_range(text: str, today: date) -> tuple[date, date]:
     if last < today:
         raise PreferenceError(f"{last} is already past; time off has to end today or later.")
     if (last - first).days >= MAX_AWAY_DAYS:
-        raise PreferenceError(f"That is {(last - first).days + 1} days; time off can be at most {MAX_AWAY_DAYS} days at once.")
+        raise PreferenceError(
+            f"That is {(last - first).days + 1} days; time off can be at most {MAX_AWAY_DAYS} days at once."
+        )
     return first, last
 
 
@@ -134,7 +142,9 @@ def upcoming_time_off(session: Session, rep: Rep, today: date) -> list[TimeOff]:
 
 
 def add_holidays(session: Session, team_ids: list[int], days: list[date]) -> None:
-    existing = set(session.execute(select(TeamHoliday.team_id, TeamHoliday.day).where(TeamHoliday.team_id.in_(team_ids))))
+    existing = set(
+        session.execute(select(TeamHoliday.team_id, TeamHoliday.day).where(TeamHoliday.team_id.in_(team_ids)))
+    )
     session.add_all(
         TeamHoliday(team_id=team_id, day=day) for team_id in team_ids for day in days if (team_id, day) not in existing
     )

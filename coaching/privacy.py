@@ -10,15 +10,26 @@ from sqlalchemy.orm import Session
 from coaching.models import Base, DayLog, OutboxMessage, Rep
 
 # Tables whose rows belong to a workspace through a rep or a team, exported in this order.
-WORKSPACE_TABLES = ("reps", "teams", "team_members", "team_targets", "team_holidays", "time_off", "day_logs",
-                    "nudges", "kudos", "outbox")
+WORKSPACE_TABLES = (
+    "reps",
+    "teams",
+    "team_members",
+    "team_targets",
+    "team_holidays",
+    "time_off",
+    "day_logs",
+    "nudges",
+    "kudos",
+    "outbox",
+)
 
 
 def forget(session: Session, workspace_id: str, user_id: str) -> bool:
     """Erases the person's outcomes, settings, nudges, feedback, kudos and queued messages; False if unknown."""
     rep = session.scalars(select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)).first()
-    session.execute(delete(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id,
-                                                OutboxMessage.recipient == user_id))
+    session.execute(
+        delete(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.recipient == user_id)
+    )
     if rep is None:
         return False
     # Foreign keys cascade from the rep to their days, nudges, time off, memberships and kudos.

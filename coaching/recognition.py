@@ -36,7 +36,9 @@ class Recognition:
     recommitments: int
 
 
-def weekly_recognition(session: Session, team: Team, week: Period, definition: ScorecardDefinition) -> Recognition | None:
+def weekly_recognition(
+    session: Session, team: Team, week: Period, definition: ScorecardDefinition
+) -> Recognition | None:
     """None when there is nothing to celebrate: no empty posts."""
     targets = targets_for(session, team, definition)
     named = [rep for rep in reps_of(session, team, leads=False) if not rep.recognition_opt_out]
@@ -48,7 +50,9 @@ def weekly_recognition(session: Session, team: Team, week: Period, definition: S
     for rep in eligible:
         logged = {key: value for key, value in now[rep.id].values.items() if value is not None}
         by_key = definition.by_key()
-        if len(logged) >= MIN_METRICS_FOR_ALL_TARGETS and all(by_key[k].meets(v, targets[k]) for k, v in logged.items()):
+        if len(logged) >= MIN_METRICS_FOR_ALL_TARGETS and all(
+            by_key[k].meets(v, targets[k]) for k, v in logged.items()
+        ):
             wins.append(Win("every_target", rep))
     lift = _best_customer_lift(eligible, now, before, definition, targets)
     if lift:

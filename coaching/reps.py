@@ -65,7 +65,9 @@ def profile_is_stale(rep: Rep | RepProfile, now: datetime) -> bool:
     return now - fetched > PROFILE_MAX_AGE
 
 
-def update_profile(rep: Rep, tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None = None) -> None:
+def update_profile(
+    rep: Rep, tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None = None
+) -> None:
     rep.tz = tz if tz and _known_zone(tz) else DEFAULT_TZ
     rep.locale = locale
     rep.profile_fetched_at = now

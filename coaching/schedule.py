@@ -104,9 +104,11 @@ def plan_due_nudges(
     """Chooses and records the nudges due at `at` among `reps`; the caller commits, then sends them."""
     off = days_off(session, reps, at.date())
     due = [(rep, day) for rep in reps if (day := due_date(rep, at, off[rep.id]))]
-    taken = set(session.scalars(select(Nudge.delivery_key).where(
-        among(Nudge.delivery_key, [delivery_key(rep, day) for rep, day in due])
-    )))
+    taken = set(
+        session.scalars(
+            select(Nudge.delivery_key).where(among(Nudge.delivery_key, [delivery_key(rep, day) for rep, day in due]))
+        )
+    )
     due = [(rep, day) for rep, day in due if delivery_key(rep, day) not in taken]
     due = _without_leads_who_do_not_log(session, due)
     if not due:
@@ -114,9 +116,14 @@ def plan_due_nudges(
     choices = _choose(session, due, library, definition, seed)
     rows = [
         {
-            "rep_id": rep.id, "kind": choice.kind, "practice_id": choice.practice.id if choice.practice else None,
-            "metric": choice.focus.metric.key if choice.focus else None, "language": lang, "local_date": day,
-            "delivery_key": delivery_key(rep, day), "created_at": at,
+            "rep_id": rep.id,
+            "kind": choice.kind,
+            "practice_id": choice.practice.id if choice.practice else None,
+            "metric": choice.focus.metric.key if choice.focus else None,
+            "language": lang,
+            "local_date": day,
+            "delivery_key": delivery_key(rep, day),
+            "created_at": at,
         }
         for rep, day, choice, lang in choices
     ]
@@ -133,13 +140,17 @@ def _without_leads_who_do_not_log(session: Session, due: list[tuple[Rep, date]])
     reminder to log that is not meant for them."""
     if not due:
         return due
-    leads = set(session.scalars(select(TeamMember.rep_id).where(
-        TeamMember.is_lead, among(TeamMember.rep_id, [rep.id for rep, _ in due])
-    )))
+    leads = set(
+        session.scalars(
+            select(TeamMember.rep_id).where(TeamMember.is_lead, among(TeamMember.rep_id, [rep.id for rep, _ in due]))
+        )
+    )
     if not leads:
         return due
     since = min(day for _, day in due) - timedelta(days=FIGURES_WINDOW_DAYS)
-    logging = set(session.scalars(select(DayLog.rep_id).where(among(DayLog.rep_id, leads), DayLog.day >= since).distinct()))
+    logging = set(
+        session.scalars(select(DayLog.rep_id).where(among(DayLog.rep_id, leads), DayLog.day >= since).distinct())
+    )
     return [(rep, day) for rep, day in due if rep.id not in leads or rep.id in logging]
 
 
@@ -151,8 +162,13 @@ def plan_tip(
     given_today = session.scalar(select(func.count(Nudge.id)).where(Nudge.rep_id == rep.id, Nudge.local_date == day))
     [(_, _, choice, lang)] = _choose(session, [(rep, day)], library, definition, f"{seed}:tip{given_today}")
     nudge = Nudge(
-        rep_id=rep.id, kind=choice.kind, practice_id=choice.practice.id if choice.practice else None,
-        metric=choice.focus.metric.key if choice.focus else None, language=lang, local_date=day, created_at=at,
+        rep_id=rep.id,
+        kind=choice.kind,
+        practice_id=choice.practice.id if choice.practice else None,
+        metric=choice.focus.metric.key if choice.focus else None,
+        language=lang,
+        local_date=day,
+        created_at=at,
     )
     session.add(nudge)
     session.flush()
@@ -174,8 +190,14 @@ def _choose(
         rng = random.Random(f"{seed}:{rep.workspace_id}:{rep.user_id}:{day.isoformat()}")
         rep_figures = figures.get((rep.id, day), Figures(0, {}))
         choice = choose_nudge(
-            rep_figures.days, rep_figures.values, library, definition, targets[team_of.get(rep.id)],
-            histories.get(rep.id, History()), votes.get(team_of.get(rep.id), {}), rng,
+            rep_figures.days,
+            rep_figures.values,
+            library,
+            definition,
+            targets[team_of.get(rep.id)],
+            histories.get(rep.id, History()),
+            votes.get(team_of.get(rep.id), {}),
+            rng,
         )
         choices.append((rep, day, choice, language(rep)))
     return choices
@@ -200,13 +222,17 @@ def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, Histo
     rep_ids = [rep.id for rep, _ in due]
     recent: dict[int, set[str]] = defaultdict(set)
     rejected: dict[int, set[str]] = defaultdict(set)
-    for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
-        among(Nudge.rep_id, rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
-    )):
+    for rep_id, practice_id in session.execute(
+        select(Nudge.rep_id, Nudge.practice_id).where(
+            among(Nudge.rep_id, rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
+        )
+    ):
         recent[rep_id].add(practice_id)
-    for rep_id, practice_id in session.execute(select(Nudge.rep_id, Nudge.practice_id).where(
-        among(Nudge.rep_id, rep_ids), Nudge.feedback == NOT_FOR_ME
-    ).distinct()):
+    for rep_id, practice_id in session.execute(
+        select(Nudge.rep_id, Nudge.practice_id)
+        .where(among(Nudge.rep_id, rep_ids), Nudge.feedback == NOT_FOR_ME)
+        .distinct()
+    ):
         rejected[rep_id].add(practice_id)
     return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
 

@@ -14,9 +14,13 @@ LOOK_BACK_DAYS = 120
 
 
 def logged_streak(session: Session, rep: Rep, today: date) -> int:
-    logged = set(session.scalars(select(DayLog.day).where(
-        DayLog.rep_id == rep.id, DayLog.day > today - timedelta(days=LOOK_BACK_DAYS), DayLog.day <= today
-    )))
+    logged = set(
+        session.scalars(
+            select(DayLog.day).where(
+                DayLog.rep_id == rep.id, DayLog.day > today - timedelta(days=LOOK_BACK_DAYS), DayLog.day <= today
+            )
+        )
+    )
     working = work_days(rep)
     day = today if today in logged else today - timedelta(days=1)
     streak = 0

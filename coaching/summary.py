@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -13,11 +14,18 @@ from coaching.library import Library, Practice
 from coaching.models import Kudos, Nudge, Rep, Team
 from coaching.nudges import Focus, weakest_metric
 from coaching.periods import Period
+from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.scorecard import (
-    BalancedScore, Figures, Scorecard, ScorecardDefinition, balanced_score, build_scorecard, figures_by_rep, span_figures,
+    BalancedScore,
+    Figures,
+    Scorecard,
+    ScorecardDefinition,
+    balanced_score,
+    build_scorecard,
+    figures_by_rep,
+    span_figures,
     team_scope,
 )
-from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.teams import reps_of, targets_for
 
 HISTORY_WEEKS = 8
@@ -86,17 +94,31 @@ def build_team_summary(
     rows = []
     for rep in reps:
         now, before, earlier = (by_rep.get(rep.id, Figures(0, {})) for by_rep in figures)
-        rows.append(RepWeek(
-            rep, now.days, now.values,
-            balanced_score(now.values, definition, targets), balanced_score(before.values, definition, targets),
-            kudos[rep.id], _risks(now, before, earlier, definition),
-        ))
-    improvers = [row for row in rows if row.improvement is not None and row.improvement > 0 and row.days >= MIN_DAYS_NAMED]
+        rows.append(
+            RepWeek(
+                rep,
+                now.days,
+                now.values,
+                balanced_score(now.values, definition, targets),
+                balanced_score(before.values, definition, targets),
+                kudos[rep.id],
+                _risks(now, before, earlier, definition),
+            )
+        )
+    improvers = [
+        row for row in rows if row.improvement is not None and row.improvement > 0 and row.days >= MIN_DAYS_NAMED
+    ]
     focus = weakest_metric(scorecard_values(scorecard), definition, targets)
     return TeamSummary(
-        team, scorecard, rows, max(improvers, key=lambda row: row.improvement, default=None),
-        _practices(session, reps, week), focus, _best_practice(session, team, week, focus, library),
-        _history(session, team, week, definition), targets,
+        team,
+        scorecard,
+        rows,
+        max(improvers, key=lambda row: row.improvement, default=None),
+        _practices(session, reps, week),
+        focus,
+        _best_practice(session, team, week, focus, library),
+        _history(session, team, week, definition),
+        targets,
     )
 
 
@@ -114,24 +136,29 @@ def _risks(now: Figures, before: Figures, earlier: Figures, definition: Scorecar
             continue
         # Each week worse by more than noise: at least RISK_STEP of the target.
         step = RISK_STEP * metric.target
-        worse = [(a - b if metric.direction == "higher" else b - a) >= step for a, b in zip(series, series[1:])]
+        worse = [(a - b if metric.direction == "higher" else b - a) >= step for a, b in itertools.pairwise(series)]
         if all(worse):
             risks.append(f"{metric.label} falling two weeks running")
     return tuple(risks)
 
 
 def _kudos_received(session: Session, team: Team, week: Period) -> Counter:
-    query = select(Kudos.receiver_id, func.count(Kudos.id)).where(
-        Kudos.team_id == team.id, Kudos.given_on.between(week.start, week.end)
-    ).group_by(Kudos.receiver_id)
+    query = (
+        select(Kudos.receiver_id, func.count(Kudos.id))
+        .where(Kudos.team_id == team.id, Kudos.given_on.between(week.start, week.end))
+        .group_by(Kudos.receiver_id)
+    )
     return Counter(dict(session.execute(query).all()))
 
 
 def _practices(session: Session, reps: list[Rep], week: Period) -> list[PracticeUse]:
     query = (
         select(Nudge.practice_id, func.count(Nudge.id), func.sum(case((Nudge.feedback == "helpful", 1), else_=0)))
-        .where(Nudge.rep_id.in_([rep.id for rep in reps]), Nudge.practice_id.is_not(None),
-               Nudge.local_date.between(week.start, week.end))
+        .where(
+            Nudge.rep_id.in_([rep.id for rep in reps]),
+            Nudge.practice_id.is_not(None),
+            Nudge.local_date.between(week.start, week.end),
+        )
         .group_by(Nudge.practice_id)
     )
     uses = [PracticeUse(practice_id, sent, int(helpful or 0)) for practice_id, sent, helpful in session.execute(query)]
@@ -146,8 +173,11 @@ def _best_practice(
         return None
     votes = team_votes(session, {team.id}, week.end - timedelta(days=VOTES_WINDOW_DAYS)).get(team.id, {})
     candidates = library.for_metric(focus.metric.key)
-    return max(candidates, key=lambda p: (votes[p.id].helpful - votes[p.id].not_for_me if p.id in votes else 0, p.id),
-               default=None)
+    return max(
+        candidates,
+        key=lambda p: (votes[p.id].helpful - votes[p.id].not_for_me if p.id in votes else 0, p.id),
+        default=None,
+    )
 
 
 def _history(session: Session, team: Team, week: Period, definition: ScorecardDefinition):

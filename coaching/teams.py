@@ -57,8 +57,10 @@ def list_teams(session: Session, workspace_id: str) -> list[tuple[Team, list[Rep
     result = []
     for team in teams:
         rows = session.execute(
-            select(Rep, TeamMember.is_lead).join(TeamMember, TeamMember.rep_id == Rep.id)
-            .where(TeamMember.team_id == team.id).order_by(Rep.user_id)
+            select(Rep, TeamMember.is_lead)
+            .join(TeamMember, TeamMember.rep_id == Rep.id)
+            .where(TeamMember.team_id == team.id)
+            .order_by(Rep.user_id)
         ).all()
         result.append((team, [rep for rep, lead in rows if lead], [rep for rep, lead in rows if not lead]))
     return result
@@ -66,7 +68,8 @@ def list_teams(session: Session, workspace_id: str) -> list[tuple[Team, list[Rep
 
 def reps_of(session: Session, team: Team, leads: bool) -> list[Rep]:
     query = (
-        select(Rep).join(TeamMember, TeamMember.rep_id == Rep.id)
+        select(Rep)
+        .join(TeamMember, TeamMember.rep_id == Rep.id)
         .where(TeamMember.team_id == team.id, TeamMember.is_lead == leads)
     )
     return list(session.scalars(query.order_by(Rep.user_id)))

@@ -16,11 +16,12 @@ import uvicorn
 from sqlalchemy import text
 
 from bot.app import build_app
-from bot.deps import Deps
 from bot.delivery.pacing import ChannelPacer, TokenBucket
-from bot.slack.client import WorkspaceClients
+from bot.deps import Deps
+from bot.dev.local_slack import LocalSlack
 from bot.entrypoints.settings import Settings
 from bot.entrypoints.web import create_web_app
+from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.models import Base
 from coaching.outbox import OutboxPolicy
@@ -32,7 +33,6 @@ from tests.slack_requests import (
     slash_command_body,
     view_submission_body,
 )
-from bot.dev.local_slack import LocalSlack
 
 
 @pytest.fixture(scope="session")
@@ -143,9 +143,14 @@ def bot_session(engine, slack_session, clock_session, database_url):
         database_url=database_url,
     )
     # No pause between posts to one channel: simulated days pass in milliseconds here.
-    deps = Deps(db.make_sessions(engine), now=clock_session.now, bucket=TokenBucket(60_000, burst=1000),
-                pacer=ChannelPacer(interval=0), outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)),
-                clients=WorkspaceClients(slack_session.api_url, timeout=10, token=BOT_TOKEN))
+    deps = Deps(
+        db.make_sessions(engine),
+        now=clock_session.now,
+        bucket=TokenBucket(60_000, burst=1000),
+        pacer=ChannelPacer(interval=0),
+        outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)),
+        clients=WorkspaceClients(slack_session.api_url, timeout=10, token=BOT_TOKEN),
+    )
     bolt_app = build_app(settings, deps)
     server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))
     sock = free_socket()

@@ -57,23 +57,39 @@ def interaction_body(kind: str, user_id: str, trigger_id: str, **fields) -> str:
 
 
 def view_submission_body(callback_id: str, state_values: dict, user_id: str) -> str:
-    view = {"id": "V0VIEW", "team_id": TEAM_ID, "type": "modal", "callback_id": callback_id, "private_metadata": "",
-            "hash": "1.abc", "state": {"values": state_values}}
+    view = {
+        "id": "V0VIEW",
+        "team_id": TEAM_ID,
+        "type": "modal",
+        "callback_id": callback_id,
+        "private_metadata": "",
+        "hash": "1.abc",
+        "state": {"values": state_values},
+    }
     return interaction_body("view_submission", user_id, "1337.43.trigger", view=view)
 
 
 def event_body(event: dict, team_id: str = TEAM_ID) -> str:
-    return json.dumps({
-        "token": "legacy-verification-token", "team_id": team_id, "api_app_id": "A0REPCOACH", "type": "event_callback",
-        "event": event, "event_id": f"Ev{time.time_ns()}", "event_time": int(time.time()),
-        "authorizations": [{"team_id": team_id, "user_id": "U0BOT", "is_bot": True}],
-    })
+    return json.dumps(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team_id,
+            "api_app_id": "A0REPCOACH",
+            "type": "event_callback",
+            "event": event,
+            "event_id": f"Ev{time.time_ns()}",
+            "event_time": int(time.time()),
+            "authorizations": [{"team_id": team_id, "user_id": "U0BOT", "is_bot": True}],
+        }
+    )
 
 
 def home_action_body(action: dict, user_id: str) -> str:
     """A control on the Home tab: such actions come with the view, and without a response_url."""
     return interaction_body(
-        "block_actions", user_id, "1337.45.trigger",
+        "block_actions",
+        user_id,
+        "1337.45.trigger",
         container={"type": "view", "view_id": "V0HOME"},
         view={"id": "V0HOME", "type": "home", "blocks": [], "state": {"values": {}}},
         actions=[{"block_id": "home", "action_ts": "1700000002.000300", **action}],
@@ -83,11 +99,20 @@ def home_action_body(action: dict, user_id: str) -> str:
 def block_action_body(action_id: str, value: str, user_id: str, response_url: str, message: dict | None = None) -> str:
     """A button on a message in a DM, answered through its response_url."""
     return interaction_body(
-        "block_actions", user_id, "1337.44.trigger",
+        "block_actions",
+        user_id,
+        "1337.44.trigger",
         response_url=response_url,
         container={"type": "message", "message_ts": "1700000000.000100", "channel_id": "D0DM", "is_ephemeral": False},
         channel={"id": "D0DM"},
         message=message or {"type": "message", "text": "", "blocks": [], "ts": "1700000000.000100"},
-        actions=[{"type": "button", "action_id": action_id, "block_id": "nudge", "value": value,
-                  "action_ts": "1700000001.000200"}],
+        actions=[
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "nudge",
+                "value": value,
+                "action_ts": "1700000001.000200",
+            }
+        ],
     )

@@ -45,8 +45,12 @@ def score(values) -> float:
 
 
 @settings(max_examples=300, deadline=None)
-@given(before=all_values, slipping=st.sampled_from(CUSTOMER), drop=st.floats(0, 0.999),
-       gains=st.dictionaries(st.sampled_from([m.key for m in OTHERS]), st.floats(0.01, 0.999), min_size=1))
+@given(
+    before=all_values,
+    slipping=st.sampled_from(CUSTOMER),
+    drop=st.floats(0, 0.999),
+    gains=st.dictionaries(st.sampled_from([m.key for m in OTHERS]), st.floats(0.01, 0.999), min_size=1),
+)
 def test_score_cannot_rise_when_a_customer_metric_falls_below_target_while_efficiency_improves(
     before, slipping, drop, gains
 ):

@@ -53,8 +53,21 @@ def test_export_writes_a_header_then_one_row_per_rep_and_day(seeded, database_ur
 
     assert result.returncode == 0, result.stderr
     header, *data = rows(result.stdout)
-    assert header == ["user_id", "date", "contacts", "fcr", "repeat", "csat", "aht", "complaints", "upsells",
-                      "crosssells", "referrals", "recommit", "practices"]
+    assert header == [
+        "user_id",
+        "date",
+        "contacts",
+        "fcr",
+        "repeat",
+        "csat",
+        "aht",
+        "complaints",
+        "upsells",
+        "crosssells",
+        "referrals",
+        "recommit",
+        "practices",
+    ]
     assert data == [
         ["U0ANNA", "2026-11-18", "30", "24", "", "4.5", "", "", "", "", "", "", ""],
         ["U0ANNA", "2026-11-19", "20", "", "", "", "", "", "2", "", "", "", ""],
@@ -95,8 +108,10 @@ def test_bad_export_arguments_fail_with_one_clear_line(seeded, database_url, arg
     [
         ({}, "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET must be set"),
         ({"SLACK_BOT_TOKEN": "xoxp-user", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN must be a bot token"),
-        ({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp://x"},
-         "SLACK_API_URL must be an http:// or https:// URL"),
+        (
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp://x"},
+            "SLACK_API_URL must be an http:// or https:// URL",
+        ),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL mysql is not supported"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL expected a URL like"),
         ({"SLACK_SEND_CONCURRENCY": "0"}, "SLACK_SEND_CONCURRENCY Input should be greater than or equal to 1"),
@@ -123,10 +138,22 @@ def serving(database_url: str, slack, cwd: Path, *args: str, **env: str):
     port = sock.getsockname()[1]
     sock.close()
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    environment.update({"DATABASE_URL": database_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                        "SLACK_API_URL": slack.api_url, **env})
-    server = subprocess.Popen([REPCOACH, "serve", "--port", str(port), *args], env=environment, cwd=cwd,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    environment.update(
+        {
+            "DATABASE_URL": database_url,
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack.api_url,
+            **env,
+        }
+    )
+    server = subprocess.Popen(
+        [REPCOACH, "serve", "--port", str(port), *args],
+        env=environment,
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 20
@@ -172,7 +199,9 @@ def test_serve_runs_the_nudge_job_on_its_scheduler(sessions, database_url, slack
     assert call.args["channel"] == "U0DUE" and "Welcome to RepCoach" in call.args["text"]
 
 
-def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the_parent(sessions, database_url, slack, tmp_path):
+def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the_parent(
+    sessions, database_url, slack, tmp_path
+):
     if database_url.startswith("sqlite"):
         pytest.skip("several processes are supported on PostgreSQL; SQLite is for a single process")
     slack.add_user("U0DUE", tz=zone_where_it_is_about_ten())
@@ -184,7 +213,9 @@ def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the
 
         def log(user: str) -> str:
             body = slash_command_body("/log", "contacts=20 fcr=15", user, slack.response_url())
-            return httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body), timeout=10).json()["text"]
+            return httpx.post(f"{base}/slack/events", content=body, headers=signed_headers(body), timeout=10).json()[
+                "text"
+            ]
 
         with ThreadPoolExecutor(8) as clients:
             answers = list(clients.map(log, users))
@@ -196,15 +227,27 @@ def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the
     assert nudge.args["channel"] == "U0DUE"
 
 
-@pytest.mark.parametrize("workers, status, message", [
-    ("2", 1, "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"),
-    ("0", 2, "argument --workers: '0' is not a whole number of 1 or more\n"),
-    ("two", 2, "argument --workers: 'two' is not a whole number of 1 or more\n"),
-])
-def test_serve_refuses_bad_or_unsupported_workers_with_one_line_and_creates_no_database(tmp_path, workers, status, message):
+@pytest.mark.parametrize(
+    "workers, status, message",
+    [
+        ("2", 1, "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"),
+        ("0", 2, "argument --workers: '0' is not a whole number of 1 or more\n"),
+        ("two", 2, "argument --workers: 'two' is not a whole number of 1 or more\n"),
+    ],
+)
+def test_serve_refuses_bad_or_unsupported_workers_with_one_line_and_creates_no_database(
+    tmp_path, workers, status, message
+):
     database = tmp_path / "one.db"
-    result = repcoach("serve", "--workers", workers, database_url=f"sqlite:///{database}", cwd=tmp_path,
-                      SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET)
+    result = repcoach(
+        "serve",
+        "--workers",
+        workers,
+        database_url=f"sqlite:///{database}",
+        cwd=tmp_path,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+    )
     assert result.returncode == status
     assert result.stderr.endswith(message)
     assert not database.exists()
@@ -216,9 +259,15 @@ def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, databa
             get_or_create_rep(session, "T0TEAM", user)
     environment = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.api_url}
 
-    early = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:00:00+01:00", database_url=database_url, **environment)
-    due = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:30:00+01:00", database_url=database_url, **environment)
-    again = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:45:00+01:00", database_url=database_url, **environment)
+    early = repcoach(
+        "jobs", "run", "nudges", "--at", "2026-11-24T09:00:00+01:00", database_url=database_url, **environment
+    )
+    due = repcoach(
+        "jobs", "run", "nudges", "--at", "2026-11-24T09:30:00+01:00", database_url=database_url, **environment
+    )
+    again = repcoach(
+        "jobs", "run", "nudges", "--at", "2026-11-24T09:45:00+01:00", database_url=database_url, **environment
+    )
 
     assert (early.stdout, due.stdout, again.stdout) == (
         "nudges: 0 planned; outbox: 0 sent, 0 failed\n",
@@ -238,6 +287,8 @@ def test_jobs_run_nudges_sends_what_is_due_at_the_given_instant(sessions, databa
 )
 def test_bad_job_arguments_fail_with_one_clear_line(sessions, database_url, slack, args, message):
     job = args if args[0] == "weekly" else ["nudges", *args]
-    result = repcoach("jobs", "run", *job, database_url=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url)
+    result = repcoach(
+        "jobs", "run", *job, database_url=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url
+    )
     assert result.returncode == 2 and message in result.stderr
     assert slack.calls == []

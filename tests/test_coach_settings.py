@@ -3,11 +3,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.dev.local_slack import TEAM_ID
 from coaching.models import Nudge, Rep, TeamHoliday, TimeOff
 from coaching.preferences import PAUSED_INDEFINITELY
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
-from bot.dev.local_slack import TEAM_ID
 from tests.stored import snapshot
 
 MONDAY = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 11:00 in Rome, Monday 23 November
@@ -88,20 +88,32 @@ def test_a_bad_time_is_refused_asking_for_hh_mm_and_changes_nothing(bot, session
     assert stored_rep(sessions).nudge_time == "08:00"
 
 
-@pytest.mark.parametrize("text, stored", [
-    ("mon-fri", "mon,tue,wed,thu,fri"), ("mon-thu,sat", "mon,tue,wed,thu,sat"), ("monday,wednesday", "mon,wed"),
-    ("sat, mon", "mon,sat"), ("Tue-Thu,tue", "tue,wed,thu"),
-])
+@pytest.mark.parametrize(
+    "text, stored",
+    [
+        ("mon-fri", "mon,tue,wed,thu,fri"),
+        ("mon-thu,sat", "mon,tue,wed,thu,sat"),
+        ("monday,wednesday", "mon,wed"),
+        ("sat, mon", "mon,sat"),
+        ("Tue-Thu,tue", "tue,wed,thu"),
+    ],
+)
 def test_days_store_the_ordered_list_of_day_names(bot, sessions, text, stored):
     answer = coach(bot, f"days {text}")
     assert stored_rep(sessions).work_days == stored
     assert stored.replace(",", ", ") in answer["text"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("fri-mon", "`fri-mon` runs backwards"), ("funday", "`funday` is not a list of days"),
-    ("", "is not a list of days"), ("mon-wed-fri", "is not a list of days"), ("mon,", "is not a list of days"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("fri-mon", "`fri-mon` runs backwards"),
+        ("funday", "`funday` is not a list of days"),
+        ("", "is not a list of days"),
+        ("mon-wed-fri", "is not a list of days"),
+        ("mon,", "is not a list of days"),
+    ],
+)
 def test_bad_days_are_refused_and_change_nothing(bot, sessions, text, expected):
     coach(bot, "days mon-wed")
     assert_refused_and_nothing_changed(bot, sessions, f"days {text}", expected)
@@ -135,15 +147,18 @@ def test_pause_for_n_days_counts_today_as_the_first_paused_day(bot, sessions, te
     assert "through Wed 25 Nov 2026" in answer["text"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("forever", "is not a number of days"),
-    ("0", "from 1 to 365 days"),
-    ("400", "from 1 to 365 days"),
-    ("3 weeks", "is not a number of days"),
-    ("-2", "is not a number of days"),
-    ("²", "is not a number of days"),
-    ("３", "is not a number of days"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("forever", "is not a number of days"),
+        ("0", "from 1 to 365 days"),
+        ("400", "from 1 to 365 days"),
+        ("3 weeks", "is not a number of days"),
+        ("-2", "is not a number of days"),
+        ("²", "is not a number of days"),
+        ("３", "is not a number of days"),
+    ],
+)
 def test_a_bad_pause_is_refused_and_changes_nothing(bot, sessions, text, expected):
     coach(bot, "pause 2")
     assert_refused_and_nothing_changed(bot, sessions, f"pause {text}", expected)
@@ -165,15 +180,18 @@ def test_away_stores_time_off_lists_it_and_clear_removes_it(bot, sessions):
     assert "No time off ahead" in coach(bot, "away")["text"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2027-01-02..2026-12-24", "put the first day first"),
-    ("2026-11-01..2026-11-02", "is already past"),
-    ("xmas", "`xmas` is not a day or a range"),
-    ("20261224", "is not a day or a range"),
-    ("2026-12-24..2026-12-25..2026-12-26", "is not a day or a range"),
-    ("2026-12-01..2027-12-31", "at most 366 days"),
-    ("2026-12-24 2026-12-25", "Give one range"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2027-01-02..2026-12-24", "put the first day first"),
+        ("2026-11-01..2026-11-02", "is already past"),
+        ("xmas", "`xmas` is not a day or a range"),
+        ("20261224", "is not a day or a range"),
+        ("2026-12-24..2026-12-25..2026-12-26", "is not a day or a range"),
+        ("2026-12-01..2027-12-31", "at most 366 days"),
+        ("2026-12-24 2026-12-25", "Give one range"),
+    ],
+)
 def test_bad_time_off_is_refused_and_changes_nothing(bot, sessions, text, expected):
     coach(bot, "away 2026-12-01..2026-12-02")
     assert_refused_and_nothing_changed(bot, sessions, f"away {text}", expected)
@@ -196,11 +214,14 @@ def test_a_lead_adds_team_holidays_once_each_and_lists_them(bot, sessions, lead)
     assert "Holidays ahead for Tier 1:* Fri 25 Dec 2026, Sat 26 Dec 2026" in coach(bot, "holidays", lead)["text"]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("holidays add 2026-13-01", "`2026-13-01` is not a day written YYYY-MM-DD"),
-    ("holidays add", "Name at least one day"),
-    ("holidays remove 2026-12-25", "/coach holidays add"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("holidays add 2026-13-01", "`2026-13-01` is not a day written YYYY-MM-DD"),
+        ("holidays add", "Name at least one day"),
+        ("holidays remove 2026-12-25", "/coach holidays add"),
+    ],
+)
 def test_bad_team_holidays_from_a_lead_are_refused_and_change_nothing(bot, sessions, lead, text, expected):
     coach(bot, "holidays add 2026-12-31", lead)
     assert_refused_and_nothing_changed(bot, sessions, text, expected, lead)

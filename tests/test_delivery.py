@@ -14,16 +14,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.jobs import run_nudges
-from bot.delivery.sender import DrainReport, OutboxSender
 from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.delivery.sender import DrainReport, OutboxSender
+from bot.dev.local_slack import TEAM_ID, dm_channel
+from bot.jobs import run_nudges
 from bot.slack.client import WorkspaceClients
 from coaching import outbox
 from coaching.models import OutboxMessage
 from coaching.outbox import OutboxPolicy
 from coaching.reps import get_or_create_rep
 from tests.slack_requests import BOT_TOKEN
-from bot.dev.local_slack import TEAM_ID, dm_channel
 from tests.test_cli import REPCOACH, repcoach, serving, zone_where_it_is_about_ten
 
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
@@ -68,9 +68,11 @@ def test_a_fan_out_to_200_reps_through_429s_500s_and_timeouts_delivers_each_nudg
     posts = slack.calls_to("chat.postMessage")
     limited = [index for index, call in enumerate(posts) if call.status == 429]
     # A limited post waits Retry-After before it is made again; other conversations' posts go on meanwhile.
-    again = [next(later for later in posts[index + 1:] if later.args["channel"] == posts[index].args["channel"])
-             for index in limited]
-    assert limited and all(later.at - posts[index].at >= 1 for index, later in zip(limited, again))
+    again = [
+        next(later for later in posts[index + 1 :] if later.args["channel"] == posts[index].args["channel"])
+        for index in limited
+    ]
+    assert limited and all(later.at - posts[index].at >= 1 for index, later in zip(limited, again, strict=False))
     assert any(call.status == 500 for call in posts)
     # A timed-out post is not repeated blindly: the conversation is searched for its key first.
     assert slack.calls_to("conversations.history")
@@ -85,11 +87,20 @@ def test_a_drain_posts_to_several_conversations_at_once_never_more_than_its_conc
     # 24 messages: four to Anna, among 20 to others.
     recipients = ["U0ANNA" if index % 6 == 0 else f"U{index:05d}" for index in range(24)]
     with sessions.begin() as session:
-        outbox.enqueue(session, [
-            {"workspace_id": TEAM_ID, "kind": "nudge", "recipient": recipient, "idempotency_key": f"overlap:{index}",
-             "payload": {"text": f"message {index}"}}
-            for index, recipient in enumerate(recipients)
-        ], bot.deps.now())
+        outbox.enqueue(
+            session,
+            [
+                {
+                    "workspace_id": TEAM_ID,
+                    "kind": "nudge",
+                    "recipient": recipient,
+                    "idempotency_key": f"overlap:{index}",
+                    "payload": {"text": f"message {index}"},
+                }
+                for index, recipient in enumerate(recipients)
+            ],
+            bot.deps.now(),
+        )
     # The first posts are held until four are being answered together, which a sender posting one at a time
     # never reaches. Every post takes a moment, so a fifth one in flight would be seen.
     slack.faults.gather = 4
@@ -132,7 +143,9 @@ def test_a_permanent_error_fails_the_message_with_its_reason_and_is_not_retried(
 
 @pytest.mark.parametrize("args, message", [(["retry", "999"], "there is no outbox message 999")])
 def test_retrying_what_is_not_failed_is_refused(bot, sessions, slack, database_url, args, message):
-    result = repcoach("outbox", *args, database_url=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url)
+    result = repcoach(
+        "outbox", *args, database_url=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url
+    )
     assert result.returncode == 1 and message in result.stderr
 
 
@@ -140,8 +153,13 @@ def test_a_process_killed_mid_fan_out_and_restarted_sends_the_rest_exactly_once(
     users = add_reps(sessions, slack, 200)
     slack.faults.slow_every, slack.faults.slow_seconds = 1, 0.02
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    environment.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=slack.api_url,
-                       SLACK_MESSAGES_PER_MINUTE="10000", OUTBOX_LEASE_SECONDS="1")
+    environment.update(
+        DATABASE_URL=database_url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_API_URL=slack.api_url,
+        SLACK_MESSAGES_PER_MINUTE="10000",
+        OUTBOX_LEASE_SECONDS="1",
+    )
     command = [REPCOACH, "jobs", "run", "nudges", "--at", TUESDAY_0930_ROME.isoformat()]
 
     first = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -165,11 +183,19 @@ def test_a_process_killed_mid_fan_out_and_restarted_sends_the_rest_exactly_once(
 def test_two_serve_processes_on_one_postgresql_send_each_message_once(sessions, slack, database_url, tmp_path):
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes are supported on PostgreSQL; SQLite is for a single process")
-    users = add_reps(sessions, slack, 100, tz=zone_where_it_is_about_ten(), nudge_time="10:00",
-                     work_days="mon,tue,wed,thu,fri,sat,sun")
+    users = add_reps(
+        sessions,
+        slack,
+        100,
+        tz=zone_where_it_is_about_ten(),
+        nudge_time="10:00",
+        work_days="mon,tue,wed,thu,fri,sat,sun",
+    )
     # 10 posts a second each, so the two replicas overlap however slowly the second starts.
-    with serving(database_url, slack, tmp_path, SLACK_MESSAGES_PER_MINUTE="600"), \
-            serving(database_url, slack, tmp_path, SLACK_MESSAGES_PER_MINUTE="600"):
+    with (
+        serving(database_url, slack, tmp_path, SLACK_MESSAGES_PER_MINUTE="600"),
+        serving(database_url, slack, tmp_path, SLACK_MESSAGES_PER_MINUTE="600"),
+    ):
         deadline = time.monotonic() + 30
         while sum(slack.delivered().values()) < 100 and time.monotonic() < deadline:
             time.sleep(0.1)

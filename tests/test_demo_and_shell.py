@@ -7,8 +7,9 @@ from tests.test_cli import REPCOACH, repcoach
 
 def test_the_demo_shows_a_whole_week_and_writes_pages_and_charts(tmp_path):
     out = tmp_path / "demo-out"
-    result = subprocess.run([REPCOACH, "demo", "--out", str(out)], capture_output=True, text=True, timeout=120,
-                            cwd=tmp_path)
+    result = subprocess.run(
+        [REPCOACH, "demo", "--out", str(out)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert "Simulating eight weeks" in result.stdout and "messages written to" in result.stdout
     pages = sorted((out / "messages").glob("*.html"))
@@ -26,8 +27,15 @@ def test_the_demo_shows_a_whole_week_and_writes_pages_and_charts(tmp_path):
 def test_the_shell_answers_slash_commands_against_the_local_database(tmp_path):
     url = f"sqlite:///{tmp_path / 'shell.db'}"
     commands = "/log contacts=30 fcr=24 csat=4.6\n/log fcr=40\n/scorecard\n/log\n/dance\nhello\nexit\n"
-    result = subprocess.run([REPCOACH, "shell", "--user", "U0ANNA", "--tz", "Europe/Rome"], input=commands,
-                            capture_output=True, text=True, timeout=60, env={"DATABASE_URL": url, "PATH": ""}, cwd=tmp_path)
+    result = subprocess.run(
+        [REPCOACH, "shell", "--user", "U0ANNA", "--tz", "Europe/Rome"],
+        input=commands,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"DATABASE_URL": url, "PATH": ""},
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Logged" in out and "First-contact resolution that day: 80%" in out

@@ -4,13 +4,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.dev.local_slack import TEAM_ID
 from bot.jobs import run_home_refresh, run_nudges
 from coaching.models import Nudge, Rep
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_view
 from tests.slack_requests import event_body, home_action_body, signed_headers
-from bot.dev.local_slack import TEAM_ID
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
 
 
@@ -75,8 +75,9 @@ def test_settings_on_the_home_tab_change_the_reps_preferences(bot, sessions):
     open_home(bot)
     click_home(bot, {"type": "timepicker", "action_id": "home_time", "selected_time": "07:15"})
     click_home(bot, {"type": "static_select", "action_id": "home_language", "selected_option": {"value": "it"}})
-    click_home(bot, {"type": "checkboxes", "action_id": "home_days",
-                     "selected_options": [{"value": "mon"}, {"value": "wed"}]})
+    click_home(
+        bot, {"type": "checkboxes", "action_id": "home_days", "selected_options": [{"value": "mon"}, {"value": "wed"}]}
+    )
     view = click_home(bot, {"type": "button", "action_id": "home_pause", "value": "pause"})
     stored = rep(sessions)
     assert (stored.nudge_time, stored.language, stored.work_days) == ("07:15", "it", "mon,wed")

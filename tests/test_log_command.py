@@ -66,7 +66,9 @@ def test_an_earlier_day_can_be_logged_with_date(bot, sessions):
     assert [day.day for day in logged_days(sessions)] == [earlier]
 
 
-def test_a_day_old_profile_answers_with_the_cached_timezone_and_is_asked_again_after_the_answer(bot, sessions, slack, clock):
+def test_a_day_old_profile_answers_with_the_cached_timezone_and_is_asked_again_after_the_answer(
+    bot, sessions, slack, clock
+):
     clock.fixed = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)
     slack.add_user("U0MOVER", tz="America/Los_Angeles")
     bot.log("contacts=10", user="U0MOVER")
@@ -159,8 +161,20 @@ def test_markup_in_bad_input_is_shown_as_typed_not_as_slack_markup(bot, sessions
 
 def test_log_help_lists_every_key_with_its_aliases(bot, sessions):
     text = bot.log("help")["text"]
-    for key in ("contacts", "fcr", "repeat", "csat", "aht", "complaints", "upsells", "crosssells",
-                "referrals", "recommit", "practices", "date"):
+    for key in (
+        "contacts",
+        "fcr",
+        "repeat",
+        "csat",
+        "aht",
+        "complaints",
+        "upsells",
+        "crosssells",
+        "referrals",
+        "recommit",
+        "practices",
+        "date",
+    ):
         assert f"`{key}`" in text
     assert "xsell" in text and snapshot(sessions)["day_logs"] == []
 

@@ -10,8 +10,19 @@ def today() -> date:
 
 def form(day: date | None = None, **figures: str) -> dict:
     values = {"date": {"value": {"type": "datepicker", "selected_date": (day or today()).isoformat()}}}
-    for key in ("contacts", "fcr", "repeat", "csat", "aht", "complaints", "upsells", "crosssells", "referrals",
-                "recommit", "practices"):
+    for key in (
+        "contacts",
+        "fcr",
+        "repeat",
+        "csat",
+        "aht",
+        "complaints",
+        "upsells",
+        "crosssells",
+        "referrals",
+        "recommit",
+        "practices",
+    ):
         values[key] = {"value": {"type": "number_input", "value": figures.get(key)}}
     return values
 

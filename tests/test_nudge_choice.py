@@ -12,7 +12,8 @@ LIBRARY = default_library()
 TARGETS = {metric.key: metric.target for metric in DEFINITION.metrics}
 
 
-def choose(values, seed, history=History(), votes=None, days=5):
+def choose(values, seed, history=None, votes=None, days=5):
+    history = history or History()
     return choose_nudge(days, values, LIBRARY, DEFINITION, TARGETS, history, votes or {}, random.Random(seed))
 
 
@@ -75,7 +76,10 @@ def test_feedback_from_the_team_steers_later_choices():
     assert steered[favourite] > 3 * max(baseline[favourite], 1)
 
     disliked = {favourite: Votes(not_for_me=25)}
-    assert Counter(choose(values, seed, votes=disliked).practice.id for seed in range(300))[favourite] <= baseline[favourite]
+    assert (
+        Counter(choose(values, seed, votes=disliked).practice.id for seed in range(300))[favourite]
+        <= baseline[favourite]
+    )
 
 
 def test_a_practice_the_rep_rejected_is_never_chosen_for_them():

@@ -5,22 +5,33 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from bot.jobs import run_nudges
 from bot.blocks.nudges import ActionId, NudgeButton
+from bot.dev.local_slack import TEAM_ID
+from bot.jobs import run_nudges
 from coaching.library import default_library
-from coaching.scorecard import default_definition
-from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
 from coaching.models import Nudge, Rep
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
+from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
+from coaching.scorecard import default_definition
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from bot.dev.local_slack import TEAM_ID
 
 ROME, LOS_ANGELES = ZoneInfo("Europe/Rome"), ZoneInfo("America/Los_Angeles")
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
-ON_TARGET = {"contacts": 30, "fcr": 26, "csat": 4.7, "recommit": 10, "complaints": 0, "aht": 7.0, "repeat": 2,
-             "upsells": 2, "crosssells": 2, "referrals": 4, "practices": 1}
+ON_TARGET = {
+    "contacts": 30,
+    "fcr": 26,
+    "csat": 4.7,
+    "recommit": 10,
+    "complaints": 0,
+    "aht": 7.0,
+    "repeat": 2,
+    "upsells": 2,
+    "crosssells": 2,
+    "referrals": 4,
+    "practices": 1,
+}
 PRACTICES = default_library().by_id()
 
 
@@ -66,7 +77,10 @@ def test_each_rep_gets_one_nudge_a_working_day_at_0930_local_time_across_dayligh
 
     sent = sweep(bot, datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC), timedelta(minutes=15))
 
-    working_days = [date(2026, 10, day) for day in (22, 23, 26, 27, 28, 29, 30)] + [date(2026, 11, 2), date(2026, 11, 3)]
+    working_days = [date(2026, 10, day) for day in (22, 23, 26, 27, 28, 29, 30)] + [
+        date(2026, 11, 2),
+        date(2026, 11, 3),
+    ]
     for user, zone, greeting in (("U0ROMA", ROME, "Benvenuto"), ("U0LA", LOS_ANGELES, "Welcome")):
         mine = [(at.astimezone(zone), message) for at, channel, message in sent if channel == user]
         assert [local.date() for local, _ in mine] == working_days
@@ -76,8 +90,12 @@ def test_each_rep_gets_one_nudge_a_working_day_at_0930_local_time_across_dayligh
             assert_valid_message(message)
     # Rome leaves summer time on 25 October, Los Angeles on 1 November: 09:30 local moves by an hour in UTC.
     instants = {(channel, at) for at, channel, _ in sent}
-    assert {("U0ROMA", datetime(2026, 10, 23, 7, 30, tzinfo=UTC)), ("U0ROMA", datetime(2026, 10, 26, 8, 30, tzinfo=UTC)),
-            ("U0LA", datetime(2026, 10, 30, 16, 30, tzinfo=UTC)), ("U0LA", datetime(2026, 11, 2, 17, 30, tzinfo=UTC))} <= instants
+    assert {
+        ("U0ROMA", datetime(2026, 10, 23, 7, 30, tzinfo=UTC)),
+        ("U0ROMA", datetime(2026, 10, 26, 8, 30, tzinfo=UTC)),
+        ("U0LA", datetime(2026, 10, 30, 16, 30, tzinfo=UTC)),
+        ("U0LA", datetime(2026, 11, 2, 17, 30, tzinfo=UTC)),
+    } <= instants
 
 
 def test_each_nudge_aims_at_the_reps_weakest_metric_in_their_language(bot, sessions, slack):
@@ -139,10 +157,16 @@ def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobod
     bot.slash("/coach", "days mon,wed,fri", user="U0LEAD")
     bot.slash("/coach", "time 14:00", user="U0LEAD")
 
-    sent = sweep(bot, datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 29, 23, 30, tzinfo=UTC), timedelta(minutes=30))
+    sent = sweep(
+        bot, datetime(2026, 11, 23, tzinfo=UTC), datetime(2026, 11, 29, 23, 30, tzinfo=UTC), timedelta(minutes=30)
+    )
 
     def days(user):
-        return [(at.astimezone(ROME).day, at.astimezone(ROME).strftime("%H:%M")) for at, channel, _ in sent if channel == user]
+        return [
+            (at.astimezone(ROME).day, at.astimezone(ROME).strftime("%H:%M"))
+            for at, channel, _ in sent
+            if channel == user
+        ]
 
     assert days("U0ANNA") == [(25, "09:30"), (26, "09:30"), (27, "09:30")]  # paused Monday and Tuesday
     assert days("U0BRUNO") == [(23, "09:30"), (27, "09:30")]  # away Tuesday to Thursday: one nudge on return
@@ -154,8 +178,12 @@ def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [first] = nudges(sessions, "U0ANNA")
-    message = {"type": "message", "text": "tip", "ts": "1.2",
-               "blocks": slack.calls_to("chat.postMessage")[0].structured("blocks")}
+    message = {
+        "type": "message",
+        "text": "tip",
+        "ts": "1.2",
+        "blocks": slack.calls_to("chat.postMessage")[0].structured("blocks"),
+    }
 
     response = bot.click(ActionId.NOT_FOR_ME, NudgeButton(nudge_id=first.id).model_dump_json(), message=message)
 
@@ -193,7 +221,11 @@ def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
 
     sweep(bot, TUESDAY_0930_ROME + timedelta(days=1), TUESDAY_0930_ROME + timedelta(days=9), timedelta(days=1))
 
-    assert [n.local_date for n in nudges(sessions, "U0ANNA")] == [date(2026, 11, 24), date(2026, 12, 2), date(2026, 12, 3)]
+    assert [n.local_date for n in nudges(sessions, "U0ANNA")] == [
+        date(2026, 11, 24),
+        date(2026, 12, 2),
+        date(2026, 12, 3),
+    ]
 
 
 def test_the_log_today_button_on_the_welcome_nudge_opens_the_form(bot, sessions, slack):
@@ -211,13 +243,17 @@ def test_a_nudge_time_skipped_or_repeated_by_daylight_saving_sends_once(bot, ses
         rep.nudge_time, rep.work_days = "02:30", "mon,tue,wed,thu,fri,sat,sun"
 
     # 25 Oct 2026 in Rome: 02:00–03:00 happens twice. 28 Mar 2027: clocks jump from 02:00 to 03:00.
-    autumn = sweep(bot, datetime(2026, 10, 24, 23, 0, tzinfo=UTC), datetime(2026, 10, 25, 4, 0, tzinfo=UTC),
-                   timedelta(minutes=15))
-    spring = sweep(bot, datetime(2027, 3, 27, 23, 0, tzinfo=UTC), datetime(2027, 3, 28, 4, 0, tzinfo=UTC),
-                   timedelta(minutes=15))
+    autumn = sweep(
+        bot, datetime(2026, 10, 24, 23, 0, tzinfo=UTC), datetime(2026, 10, 25, 4, 0, tzinfo=UTC), timedelta(minutes=15)
+    )
+    spring = sweep(
+        bot, datetime(2027, 3, 27, 23, 0, tzinfo=UTC), datetime(2027, 3, 28, 4, 0, tzinfo=UTC), timedelta(minutes=15)
+    )
 
     assert [at for at, _, _ in autumn] == [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]  # 02:30 summer time, once
-    assert [at for at, _, _ in spring] == [datetime(2027, 3, 28, 1, 0, tzinfo=UTC)]  # 03:00, the first minute after the jump
+    assert [at for at, _, _ in spring] == [
+        datetime(2027, 3, 28, 1, 0, tzinfo=UTC)
+    ]  # 03:00, the first minute after the jump
 
 
 def test_a_lead_who_does_not_log_gets_no_reminders_to_log(bot, sessions, slack):
@@ -246,9 +282,20 @@ def test_a_teams_feedback_steers_the_choice_only_while_it_is_recent(sessions):
             add_member(session, team, voter)
             answered = tuesday - timedelta(days=answered_days_ago)
             for practice_id, feedback in [(favourite, "helpful")] + [(other, "not_for_me") for other in others]:
-                session.add_all(Nudge(rep_id=voter.id, kind="practice", practice_id=practice_id, metric="fcr_rate",
-                                      language="en", local_date=answered, created_at=TUESDAY_0930_ROME,
-                                      feedback=feedback, feedback_at=TUESDAY_0930_ROME) for _ in range(100))
+                session.add_all(
+                    Nudge(
+                        rep_id=voter.id,
+                        kind="practice",
+                        practice_id=practice_id,
+                        metric="fcr_rate",
+                        language="en",
+                        local_date=answered,
+                        created_at=TUESDAY_0930_ROME,
+                        feedback=feedback,
+                        feedback_at=TUESDAY_0930_ROME,
+                    )
+                    for _ in range(100)
+                )
             for number in range(12):
                 add_member(session, team, get_or_create_rep(session, TEAM_ID, f"U0REP{number:02d}"))
         for number in range(12):
@@ -257,8 +304,7 @@ def test_a_teams_feedback_steers_the_choice_only_while_it_is_recent(sessions):
             reps = list(session.scalars(select(Rep).where(Rep.user_id != "U0VOTER")))
             for rep in reps:
                 rep.tz = "Europe/Rome"
-            planned = plan_due_nudges(session, TUESDAY_0930_ROME, default_library(), default_definition(), "seed",
-                                      reps)
+            planned = plan_due_nudges(session, TUESDAY_0930_ROME, default_library(), default_definition(), "seed", reps)
             assert len(planned) == 12 and {nudge.choice.focus.metric.key for nudge in planned} == {"fcr_rate"}
             return sum(nudge.choice.practice.id == favourite for nudge in planned)
 

@@ -24,8 +24,9 @@ def install(base: str, workspace: str) -> httpx.Response:
     link = re.search(r'href="(https://slack.com/oauth/v2/authorize[^"]+)"', page.text)[1]
     state = parse_qs(urlparse(link.replace("&amp;", "&")).query)["state"][0]
     cookie = page.headers["set-cookie"].split(";")[0]
-    return httpx.get(f"{base}/slack/oauth_redirect", params={"code": f"code-{workspace}", "state": state},
-                     headers={"Cookie": cookie})
+    return httpx.get(
+        f"{base}/slack/oauth_redirect", params={"code": f"code-{workspace}", "state": state}, headers={"Cookie": cookie}
+    )
 
 
 def slash(base: str, command: str, words: str, user: str, workspace: str, slack) -> dict:
@@ -66,8 +67,9 @@ def test_uninstalling_deletes_that_workspaces_tokens_and_stops_its_messages(sess
         slash(base, "/log", "contacts=10", "U0ONE", "T0ONE", slack)
         slash(base, "/log", "contacts=10", "U0TWO", "T0TWO", slack)
         body = event_body({"type": "app_uninstalled", "event_ts": "1.2"}, team_id="T0ONE")
-        response = httpx.post(f"{base}/slack/events", content=body,
-                              headers=signed_headers(body) | {"Content-Type": "application/json"})
+        response = httpx.post(
+            f"{base}/slack/events", content=body, headers=signed_headers(body) | {"Content-Type": "application/json"}
+        )
         assert response.status_code == 200
         deadline = time.monotonic() + 5
         while True:
@@ -78,17 +80,31 @@ def test_uninstalling_deletes_that_workspaces_tokens_and_stops_its_messages(sess
     assert teams == ["T0TWO"]
 
     environment = {**OAUTH, "SLACK_API_URL": slack.api_url, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    result = repcoach("jobs", "run", "nudges", "--at", "2026-11-24T09:30:00+01:00", database_url=database_url, **environment)
+    result = repcoach(
+        "jobs", "run", "nudges", "--at", "2026-11-24T09:30:00+01:00", database_url=database_url, **environment
+    )
     assert result.returncode == 0, result.stderr
     assert [call.args["channel"] for call in slack.calls_to("chat.postMessage")] == ["U0TWO"]
     assert slack.delivered() == {dm_channel("U0TWO"): 1}
 
 
-@pytest.mark.parametrize("env, message", [
-    ({k: v for k, v in OAUTH.items() if k != "REPCOACH_SECRET_KEY"}, "REPCOACH_SECRET_KEY and SLACK_SIGNING_SECRET must be set"),
-    (dict(OAUTH, REPCOACH_SECRET_KEY="not-a-key"), "REPCOACH_SECRET_KEY must be a Fernet key"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        (
+            {k: v for k, v in OAUTH.items() if k != "REPCOACH_SECRET_KEY"},
+            "REPCOACH_SECRET_KEY and SLACK_SIGNING_SECRET must be set",
+        ),
+        (dict(OAUTH, REPCOACH_SECRET_KEY="not-a-key"), "REPCOACH_SECRET_KEY must be a Fernet key"),
+    ],
+)
 def test_oauth_mode_refuses_to_start_without_a_good_key(tmp_path, env, message):
-    result = subprocess.run([REPCOACH, "serve"], capture_output=True, text=True, timeout=30, cwd=tmp_path,
-                            env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", **env})
+    result = subprocess.run(
+        [REPCOACH, "serve"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        env={"PATH": "", "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", **env},
+    )
     assert result.returncode == 2 and message in result.stderr and "Traceback" not in result.stderr

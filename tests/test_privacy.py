@@ -71,8 +71,18 @@ def test_export_workspace_holds_every_table_the_workspace_owns(two_reps, session
     result = repcoach("export", "workspace", "--out", str(out), database_url=database_url)
     assert result.returncode == 0, result.stderr
     exported = json.loads(out.read_text())
-    assert list(exported) == ["reps", "teams", "team_members", "team_targets", "team_holidays", "time_off",
-                              "day_logs", "nudges", "kudos", "outbox"]
+    assert list(exported) == [
+        "reps",
+        "teams",
+        "team_members",
+        "team_targets",
+        "team_holidays",
+        "time_off",
+        "day_logs",
+        "nudges",
+        "kudos",
+        "outbox",
+    ]
     assert len(exported["reps"]) == 2 and len(exported["day_logs"]) == 20 and len(exported["outbox"]) == 2
 
 

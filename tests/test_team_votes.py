@@ -2,21 +2,31 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+from bot.dev.local_slack import TEAM_ID
 from coaching.models import Nudge
 from coaching.nudges import Votes
 from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.teams import add_member, create_team
-from bot.dev.local_slack import TEAM_ID
 
 TODAY = date(2026, 11, 23)
 SINCE = TODAY - timedelta(days=VOTES_WINDOW_DAYS)
 
 
 def answer(session, rep, practice_id: str, day: date, feedback: str | None) -> None:
-    session.add(Nudge(rep_id=rep.id, kind="practice", practice_id=practice_id, metric="fcr", language="en",
-                      local_date=day, created_at=datetime.combine(day, datetime.min.time(), UTC),
-                      feedback=feedback, feedback_at=datetime.combine(day, datetime.min.time(), UTC) if feedback else None))
+    session.add(
+        Nudge(
+            rep_id=rep.id,
+            kind="practice",
+            practice_id=practice_id,
+            metric="fcr",
+            language="en",
+            local_date=day,
+            created_at=datetime.combine(day, datetime.min.time(), UTC),
+            feedback=feedback,
+            feedback_at=datetime.combine(day, datetime.min.time(), UTC) if feedback else None,
+        )
+    )
 
 
 def test_feedback_older_than_the_window_no_longer_counts(sessions):
@@ -37,8 +47,9 @@ def test_feedback_older_than_the_window_no_longer_counts(sessions):
 def test_votes_pool_under_each_reps_first_team_and_reps_in_no_team_under_none(sessions):
     with sessions.begin() as session:
         first, second, other = (create_team(session, TEAM_ID, name) for name in ("Tier 1", "Tier 2", "Tier 3"))
-        anna, bruno, carla, dario = (get_or_create_rep(session, TEAM_ID, f"U0{name}")
-                                     for name in ("ANNA", "BRUNO", "CARLA", "DARIO"))
+        anna, bruno, carla, dario = (
+            get_or_create_rep(session, TEAM_ID, f"U0{name}") for name in ("ANNA", "BRUNO", "CARLA", "DARIO")
+        )
         add_member(session, first, anna)
         add_member(session, first, bruno)
         add_member(session, second, bruno)  # counts towards his first team only
@@ -49,6 +60,7 @@ def test_votes_pool_under_each_reps_first_team_and_reps_in_no_team_under_none(se
     with sessions() as session:
         votes = team_votes(session, {first.id, second.id, None}, SINCE)
         assert {team_id: dict(by_practice) for team_id, by_practice in votes.items()} == {
-            first.id: {"fcr-warm-handoff": Votes(2, 0)}, None: {"fcr-warm-handoff": Votes(1, 1)},
+            first.id: {"fcr-warm-handoff": Votes(2, 0)},
+            None: {"fcr-warm-handoff": Votes(1, 1)},
         }
         assert set(team_votes(session, {other.id}, SINCE)) == {other.id}

@@ -5,13 +5,13 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.dev.local_slack import TEAM_ID, dm_channel
 from bot.jobs import run_recognition, run_weekly_summaries
 from coaching.models import Kudos, TeamTarget
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from bot.dev.local_slack import TEAM_ID, dm_channel
 from tests.stored import snapshot
 
 MONDAY_0800_ROME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
@@ -55,10 +55,16 @@ def test_an_admin_builds_teams_and_everyone_can_list_them(teams, sessions):
     assert "nobody (they were not in it)" in coach(teams, f'team remove "Team A" {tagged("U0BRUNO")}', "U0ADA")
 
 
-@pytest.mark.parametrize("text", [
-    "team create C <#C0C|c>", f'team add "Team A" {tagged("U0CARLA")}', f'team lead "Team A" {tagged("U0ANNA")}',
-    f"admin {tagged('U0ANNA')}", "team targets B fcr_rate=70%",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "team create C <#C0C|c>",
+        f'team add "Team A" {tagged("U0CARLA")}',
+        f'team lead "Team A" {tagged("U0ANNA")}',
+        f"admin {tagged('U0ANNA')}",
+        "team targets B fcr_rate=70%",
+    ],
+)
 def test_people_who_are_not_admins_cannot_manage_teams_and_nothing_changes(teams, sessions, text):
     before = snapshot(sessions)
     answer = coach(teams, text, "U0BRUNO")
@@ -66,16 +72,19 @@ def test_people_who_are_not_admins_cannot_manage_teams_and_nothing_changes(teams
     assert snapshot(sessions) == before
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("team create A2", "Use `/coach team create NAME #channel`"),
-    ('team create "Team A" <#C0X|x>', "There is already a team named Team A"),
-    ("team create C general", "`general` is not a channel"),
-    ("team add Nowhere <@U0ANNA>", "There is no team named Nowhere"),
-    ('team add "Team A" anna', "`anna` is not a person"),
-    ('team targets "Team A" speed=3', "`speed` is not a scorecard metric"),
-    ('team targets "Team A" csat=9', "not plausible"),
-    ("team fly", "Use `/coach team create|add|remove|lead|targets|list"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("team create A2", "Use `/coach team create NAME #channel`"),
+        ('team create "Team A" <#C0X|x>', "There is already a team named Team A"),
+        ("team create C general", "`general` is not a channel"),
+        ("team add Nowhere <@U0ANNA>", "There is no team named Nowhere"),
+        ('team add "Team A" anna', "`anna` is not a person"),
+        ('team targets "Team A" speed=3', "`speed` is not a scorecard metric"),
+        ('team targets "Team A" csat=9', "not plausible"),
+        ("team fly", "Use `/coach team create|add|remove|lead|targets|list"),
+    ],
+)
 def test_bad_team_commands_are_refused_by_name_and_change_nothing(teams, sessions, text, expected):
     before = snapshot(sessions)
     assert expected in coach(teams, text, "U0ADA")
@@ -95,7 +104,10 @@ def test_team_targets_override_the_default_in_the_scorecard(teams, sessions):
     carla = teams.slash("/scorecard", "", user="U0CARLA").json()["blocks"][3]["text"]["text"]
     assert "target 80%" in carla
     with sessions() as session:
-        assert {(t.metric, t.target) for t in session.scalars(select(TeamTarget))} == {("fcr_rate", 0.75), ("csat", 4.6)}
+        assert {(t.metric, t.target) for t in session.scalars(select(TeamTarget))} == {
+            ("fcr_rate", 0.75),
+            ("csat", 4.6),
+        }
 
 
 # Who may see what: (viewer, what they ask for, allowed).
@@ -220,10 +232,15 @@ def test_a_team_with_nothing_to_celebrate_gets_no_post(bot, sessions, slack):
 
 
 def test_kudos_go_to_the_team_channel_with_limits_against_gaming(teams, sessions, slack):
-    answer = coach(teams, f"kudos {tagged('U0BRUNO')} for calming a furious customer &amp; fixing it first time", "U0ANNA")
+    answer = coach(
+        teams, f"kudos {tagged('U0BRUNO')} for calming a furious customer &amp; fixing it first time", "U0ANNA"
+    )
     assert "posted in <#C0TEAMA>" in answer
     [post] = slack.wait_for("chat.postMessage", channel="C0TEAMA")
-    assert post.args["text"] == ":clap: <@U0ANNA> gives kudos to <@U0BRUNO> for calming a furious customer &amp; fixing it first time"
+    assert (
+        post.args["text"]
+        == ":clap: <@U0ANNA> gives kudos to <@U0BRUNO> for calming a furious customer &amp; fixing it first time"
+    )
 
     assert "Kudos are for someone else" in coach(teams, f"kudos {tagged('U0ANNA')} for me", "U0ANNA")
     assert "a team channel you share" in coach(teams, f"kudos {tagged('U0CARLA')} for help", "U0ANNA")

@@ -25,7 +25,7 @@ def team_trend_png(
     by_key = definition.by_key()
     figure, axes = pyplot.subplots(2, 2, figsize=(8, 5), dpi=100, sharex=True)
     labels = [start.strftime("%d %b") for start, _ in history]
-    for axis, key in zip(axes.flat, KEY_METRICS):
+    for axis, key in zip(axes.flat, KEY_METRICS, strict=True):
         metric = by_key[key]
         scale = 100 if metric.kind == "rate" else 1
         values = [values.get(key) for _, values in history]

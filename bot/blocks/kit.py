@@ -81,7 +81,9 @@ def log_saved(recorded: RecordedDay, definition: ScorecardDefinition) -> Message
         "log_saved.md.j2",
         recorded=recorded,
         labels=labels,
-        fcr=fcr_rate.format(values["fcr"] / values["contacts"]) if values.get("fcr") is not None and values.get("contacts") else None,
+        fcr=fcr_rate.format(values["fcr"] / values["contacts"])
+        if values.get("fcr") is not None and values.get("contacts")
+        else None,
     )
     return {"text": text, "blocks": [section(text), context("See how the week adds up with `/scorecard`.")]}
 
@@ -107,9 +109,14 @@ def scorecard_message(scorecard: Scorecard, title: str, own: bool = True) -> Mes
 
 def scorecard_blocks(scorecard: Scorecard, heading: str) -> tuple[list[dict], str]:
     """The scorecard's blocks under `heading`, and its one-line overall summary."""
-    blocks = [header(heading), context(f"{span_label(scorecard.period)} · {plural(scorecard.days_logged, 'logged day')}")]
+    blocks = [
+        header(heading),
+        context(f"{span_label(scorecard.period)} · {plural(scorecard.days_logged, 'logged day')}"),
+    ]
     for perspective in PERSPECTIVES:
-        blocks.append(section(render("scorecard_perspective.md.j2", name=perspective, lines=scorecard.perspective(perspective))))
+        blocks.append(
+            section(render("scorecard_perspective.md.j2", name=perspective, lines=scorecard.perspective(perspective)))
+        )
     labels = {line.definition.key: line.definition.label for line in scorecard.lines}
     below = [labels[key] for key in scorecard.score.customer_below_target]
     summary = render("scorecard_overall.md.j2", scorecard=scorecard, below=below)

@@ -89,4 +89,3 @@ def field_error(error: LogInputError) -> dict[str, str]:
 
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
-

@@ -25,19 +25,31 @@ FEEDBACK_BY_ACTION: dict[ActionId, Feedback] = {
 }
 
 BUTTON_LABELS: dict[Language, dict[ActionId, str]] = {
-    "en": {ActionId.HELPFUL: "Helpful", ActionId.NOT_FOR_ME: "Not for me", ActionId.SNOOZE: "Snooze a week",
-           ActionId.OPEN_LOG_FORM: "Log today"},
-    "it": {ActionId.HELPFUL: "Utile", ActionId.NOT_FOR_ME: "Non fa per me", ActionId.SNOOZE: "Pausa di una settimana",
-           ActionId.OPEN_LOG_FORM: "Registra oggi"},
+    "en": {
+        ActionId.HELPFUL: "Helpful",
+        ActionId.NOT_FOR_ME: "Not for me",
+        ActionId.SNOOZE: "Snooze a week",
+        ActionId.OPEN_LOG_FORM: "Log today",
+    },
+    "it": {
+        ActionId.HELPFUL: "Utile",
+        ActionId.NOT_FOR_ME: "Non fa per me",
+        ActionId.SNOOZE: "Pausa di una settimana",
+        ActionId.OPEN_LOG_FORM: "Registra oggi",
+    },
 }
 
 THANKS: dict[Language, dict[Feedback, str]] = {
-    "en": {"helpful": "Thanks! Marked as helpful: more like this.",
-           "not_for_me": "Noted: you won't get this one again.",
-           "snoozed": "Snoozed: no tips for a week. `/coach resume` brings them back sooner."},
-    "it": {"helpful": "Grazie! Segnato come utile: ne arriveranno altri simili.",
-           "not_for_me": "Ricevuto: questo non te lo riproporrò.",
-           "snoozed": "In pausa: niente consigli per una settimana. `/coach resume` li riattiva prima."},
+    "en": {
+        "helpful": "Thanks! Marked as helpful: more like this.",
+        "not_for_me": "Noted: you won't get this one again.",
+        "snoozed": "Snoozed: no tips for a week. `/coach resume` brings them back sooner.",
+    },
+    "it": {
+        "helpful": "Grazie! Segnato come utile: ne arriveranno altri simili.",
+        "not_for_me": "Ricevuto: questo non te lo riproporrò.",
+        "snoozed": "In pausa: niente consigli per una settimana. `/coach resume` li riattiva prima.",
+    },
 }
 
 
@@ -72,9 +84,13 @@ def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language) -> Mes
         actions = [ActionId.SNOOZE]
     value = NudgeButton(nudge_id=nudge_id).model_dump_json()
     buttons = [
-        {"type": "button", "action_id": action, "value": value,
-         "text": {"type": "plain_text", "text": BUTTON_LABELS[language][action]},
-         **({"style": "primary"} if action in (ActionId.HELPFUL, ActionId.OPEN_LOG_FORM) else {})}
+        {
+            "type": "button",
+            "action_id": action,
+            "value": value,
+            "text": {"type": "plain_text", "text": BUTTON_LABELS[language][action]},
+            **({"style": "primary"} if action in (ActionId.HELPFUL, ActionId.OPEN_LOG_FORM) else {}),
+        }
         for action in actions
     ]
     return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "nudge", "elements": buttons}]}

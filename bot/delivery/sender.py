@@ -33,9 +33,21 @@ logger = logging.getLogger("repcoach.delivery")
 
 # Slack will answer these the same way however often we ask.
 PERMANENT_ERRORS = {
-    "user_not_found", "channel_not_found", "account_inactive", "not_in_channel", "is_archived", "user_disabled",
-    "cannot_dm_bot", "invalid_blocks", "msg_too_long", "no_text", "invalid_auth", "not_authed", "token_revoked",
-    "restricted_action", "invalid_metadata_format",
+    "user_not_found",
+    "channel_not_found",
+    "account_inactive",
+    "not_in_channel",
+    "is_archived",
+    "user_disabled",
+    "cannot_dm_bot",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "restricted_action",
+    "invalid_metadata_format",
 }
 METADATA_EVENT = "repcoach_delivery"
 
@@ -139,8 +151,10 @@ class OutboxSender:
         try:
             client.files_upload_v2(
                 channel=channel,
-                file_uploads=[{"content": base64.b64decode(f["content_b64"]), "filename": f["filename"], "title": f["title"]}
-                              for f in files],
+                file_uploads=[
+                    {"content": base64.b64decode(f["content_b64"]), "filename": f["filename"], "title": f["title"]}
+                    for f in files
+                ],
             )
         except (SlackApiError, URLError, OSError) as error:
             self._log(message, "file_upload_failed", str(error))
@@ -157,8 +171,10 @@ class OutboxSender:
         )
         for posted in history.get("messages", []):
             metadata = posted.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT and \
-                    metadata.get("event_payload", {}).get("key") == message.idempotency_key:
+            if (
+                metadata.get("event_type") == METADATA_EVENT
+                and metadata.get("event_payload", {}).get("key") == message.idempotency_key
+            ):
                 return channel, posted["ts"]
         return None
 
@@ -176,8 +192,9 @@ class OutboxSender:
             # A 5xx or an unknown error may have been processed anyway.
             self._retry(message, code, uncertain=error.response.status_code >= 500, report=report)
 
-    def _retry(self, message: OutboxMessage, reason: str, uncertain: bool, report: DrainReport,
-               delay: timedelta | None = None) -> None:
+    def _retry(
+        self, message: OutboxMessage, reason: str, uncertain: bool, report: DrainReport, delay: timedelta | None = None
+    ) -> None:
         delay = delay if delay is not None else self.deps.outbox.backoff(message.attempts, self.rng)
         with self.deps.sessions.begin() as session:
             again = outbox.mark_retry(session, message.id, reason, delay, uncertain, self.deps.now(), self.deps.outbox)
@@ -188,7 +205,9 @@ class OutboxSender:
         else:
             self._failed(message, reason, report)
 
-    def _sent(self, message: OutboxMessage, channel: str | None, ts: str | None, report: DrainReport, outcome: str) -> None:
+    def _sent(
+        self, message: OutboxMessage, channel: str | None, ts: str | None, report: DrainReport, outcome: str
+    ) -> None:
         with self.deps.sessions.begin() as session:
             outbox.mark_sent(session, message.id, channel, ts, self.deps.now())
         report.sent += 1
@@ -201,10 +220,19 @@ class OutboxSender:
         self._log(message, "failed", reason)
 
     def _log(self, message: OutboxMessage, outcome: str, error: str | None = None) -> None:
-        logger.info(json.dumps({
-            "event": "send", "kind": message.kind, "recipient": message.recipient, "key": message.idempotency_key,
-            "attempts": message.attempts, "outcome": outcome, **({"error": error} if error else {}),
-        }))
+        logger.info(
+            json.dumps(
+                {
+                    "event": "send",
+                    "kind": message.kind,
+                    "recipient": message.recipient,
+                    "key": message.idempotency_key,
+                    "attempts": message.attempts,
+                    "outcome": outcome,
+                    **({"error": error} if error else {}),
+                }
+            )
+        )
 
 
 class Lanes:

@@ -14,7 +14,10 @@ MESSAGE_LIMIT = 3000
 
 def template_faults(library: Library, definition: ScorecardDefinition) -> list[str]:
     by_key = definition.by_key()
-    choices: list[tuple[str, NudgeChoice]] = [("onboarding", NudgeChoice("onboarding")), ("praise", NudgeChoice("praise"))]
+    choices: list[tuple[str, NudgeChoice]] = [
+        ("onboarding", NudgeChoice("onboarding")),
+        ("praise", NudgeChoice("praise")),
+    ]
     for practice in library.practices:
         metric = by_key[practice.metrics[0]]
         sample = Focus(metric, metric.target * 0.8, metric.target)
@@ -29,5 +32,7 @@ def template_faults(library: Library, definition: ScorecardDefinition) -> list[s
                 faults.append(f"nudge.{language}.md.j2 with {name}: {error}")
                 continue
             if not message["text"].strip() or len(message["text"]) > MESSAGE_LIMIT:
-                faults.append(f"nudge.{language}.md.j2 with {name}: the text is empty or over {MESSAGE_LIMIT} characters")
+                faults.append(
+                    f"nudge.{language}.md.j2 with {name}: the text is empty or over {MESSAGE_LIMIT} characters"
+                )
     return faults

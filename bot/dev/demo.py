@@ -20,11 +20,11 @@ from rich.panel import Panel
 from rich.progress import track
 from sqlalchemy import select
 
-from bot.deps import Deps
-from bot.jobs import JOBS
-from bot.dev.local_slack import LocalSlack
 from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.deps import Deps
+from bot.dev.local_slack import LocalSlack
 from bot.dev.preview import to_html, to_terminal
+from bot.jobs import JOBS
 from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.feedback import record_feedback
@@ -48,18 +48,28 @@ class Person:
 
 
 TEAMS = [
-    ("Roma Care", "C0ROMA", Person("U0GIULIA", "Giulia", "Europe/Rome", "it-IT"), [
-        Person("U0MARCO", "Marco", "Europe/Rome", "it-IT", "fcr"),
-        Person("U0SOFIA", "Sofia", "Europe/Rome", "it-IT", "csat"),
-        Person("U0LUCA", "Luca", "Europe/London", "en-GB", "upsells"),
-        Person("U0CHIARA", "Chiara", "Europe/Rome", "it-IT"),
-    ]),
-    ("Pacific Support", "C0PACIFIC", Person("U0MAYA", "Maya", "America/Los_Angeles", "en-US"), [
-        Person("U0JAMES", "James", "America/Los_Angeles", "en-US", "aht"),
-        Person("U0PRIYA", "Priya", "America/Denver", "en-US", "recommit"),
-        Person("U0DIEGO", "Diego", "America/New_York", "en-US", "complaints"),
-        Person("U0EMMA", "Emma", "America/Los_Angeles", "en-US"),
-    ]),
+    (
+        "Roma Care",
+        "C0ROMA",
+        Person("U0GIULIA", "Giulia", "Europe/Rome", "it-IT"),
+        [
+            Person("U0MARCO", "Marco", "Europe/Rome", "it-IT", "fcr"),
+            Person("U0SOFIA", "Sofia", "Europe/Rome", "it-IT", "csat"),
+            Person("U0LUCA", "Luca", "Europe/London", "en-GB", "upsells"),
+            Person("U0CHIARA", "Chiara", "Europe/Rome", "it-IT"),
+        ],
+    ),
+    (
+        "Pacific Support",
+        "C0PACIFIC",
+        Person("U0MAYA", "Maya", "America/Los_Angeles", "en-US"),
+        [
+            Person("U0JAMES", "James", "America/Los_Angeles", "en-US", "aht"),
+            Person("U0PRIYA", "Priya", "America/Denver", "en-US", "recommit"),
+            Person("U0DIEGO", "Diego", "America/New_York", "en-US", "complaints"),
+            Person("U0EMMA", "Emma", "America/Los_Angeles", "en-US"),
+        ],
+    ),
 ]
 
 
@@ -102,8 +112,12 @@ def run_demo(out: Path, console: Console) -> None:
     people = {person.user_id: person for _, _, lead, reps in TEAMS for person in (lead, *reps)}
     for person in people.values():
         slack.add_user(person.user_id, tz=person.tz, locale=person.locale)
-    deps = Deps(sessions, bucket=TokenBucket(60_000, burst=1000), pacer=ChannelPacer(interval=0),
-                clients=WorkspaceClients(slack.api_url, timeout=10, token="xoxb-demo"))
+    deps = Deps(
+        sessions,
+        bucket=TokenBucket(60_000, burst=1000),
+        pacer=ChannelPacer(interval=0),
+        clients=WorkspaceClients(slack.api_url, timeout=10, token="xoxb-demo"),
+    )
 
     monday = date.today() - timedelta(days=date.today().weekday())
     first_day = monday - timedelta(weeks=WEEKS)
@@ -130,8 +144,10 @@ def run_demo(out: Path, console: Console) -> None:
     slack.stop()
 
     pages = show(slack, people, out, console)
-    console.print(f"\n[bold]{pages} messages[/bold] written to {out / 'messages'} (open {out / 'index.html'}); "
-                  f"the database is {out / 'demo.db'}. Took {(datetime.now(UTC) - started).total_seconds():.0f} s.")
+    console.print(
+        f"\n[bold]{pages} messages[/bold] written to {out / 'messages'} (open {out / 'index.html'}); "
+        f"the database is {out / 'demo.db'}. Took {(datetime.now(UTC) - started).total_seconds():.0f} s."
+    )
 
 
 def sweep(deps: Deps, start: datetime, hours: int) -> None:
@@ -155,7 +171,9 @@ def show(slack: LocalSlack, people: dict[str, Person], out: Path, console: Conso
         recipient = call.args["channel"]
         key = call.structured("metadata")["event_payload"]["key"]
         kind = key.split(":")[0]
-        audience = f"#{recipient.lower().removeprefix('c0')}" if recipient.startswith("C") else f"DM to {names[recipient]}"
+        audience = (
+            f"#{recipient.lower().removeprefix('c0')}" if recipient.startswith("C") else f"DM to {names[recipient]}"
+        )
         title = f"{kind} · {audience}"
         message = {"text": call.args["text"], "blocks": call.structured("blocks")}
         console.print(Panel(to_terminal(message, names), title=title, title_align="left", width=100))
@@ -165,7 +183,10 @@ def show(slack: LocalSlack, people: dict[str, Person], out: Path, console: Conso
         index.append(f'<li><a href="messages/{page}">{title}</a></li>')
     (out / "index.html").write_text(
         "<!doctype html><meta charset=utf-8><title>RepCoach demo</title><h1>What everyone received</h1><ul>"
-        + "".join(index) + "</ul>", encoding="utf-8")
+        + "".join(index)
+        + "</ul>",
+        encoding="utf-8",
+    )
     return len(index)
 
 

@@ -80,7 +80,7 @@ class LocalSlack:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 data = self.rfile.read(length)
                 if self.path.startswith("/upload/"):
@@ -151,8 +151,17 @@ class LocalSlack:
         return f"{self.base_url}/response/{name}"
 
     def add_user(self, user_id: str, tz: str = "Europe/Rome", locale: str = "en-US", **extra) -> None:
-        self.users[user_id] = {"id": user_id, "team_id": TEAM_ID, "name": user_id.lower(), "tz": tz,
-                               "tz_offset": 0, "locale": locale, "is_admin": False, "is_owner": False, **extra}
+        self.users[user_id] = {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": user_id.lower(),
+            "tz": tz,
+            "tz_offset": 0,
+            "locale": locale,
+            "is_admin": False,
+            "is_owner": False,
+            **extra,
+        }
 
     def arrive(self, method: str) -> None:
         """Counts a call in flight; holds it while the faults gather calls."""
@@ -199,14 +208,29 @@ class LocalSlack:
         if method.startswith("response/"):
             return {"ok": True}
         if method == "auth.test":
-            return {"ok": True, "team_id": workspace, "team": "Stand-in", "user_id": BOT_USER_ID, "bot_id": "B0BOT",
-                    "url": "https://stand-in.slack.com/"}
+            return {
+                "ok": True,
+                "team_id": workspace,
+                "team": "Stand-in",
+                "user_id": BOT_USER_ID,
+                "bot_id": "B0BOT",
+                "url": "https://stand-in.slack.com/",
+            }
         if method == "oauth.v2.access":
             # The code names the workspace being installed: `code-T0ONE` installs into T0ONE.
             team = args.get("code", "").removeprefix("code-") or TEAM_ID
-            return {"ok": True, "access_token": f"xoxb-{team}-secret", "token_type": "bot", "scope": "commands,chat:write",
-                    "bot_user_id": BOT_USER_ID, "app_id": "A0REPCOACH", "team": {"id": team, "name": f"Workspace {team}"},
-                    "enterprise": None, "is_enterprise_install": False, "authed_user": {"id": "U0INSTALLER"}}
+            return {
+                "ok": True,
+                "access_token": f"xoxb-{team}-secret",
+                "token_type": "bot",
+                "scope": "commands,chat:write",
+                "bot_user_id": BOT_USER_ID,
+                "app_id": "A0REPCOACH",
+                "team": {"id": team, "name": f"Workspace {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0INSTALLER"},
+            }
         if method == "users.info":
             if self.any_user and args.get("user") not in self.users:
                 self.add_user(args.get("user", "U0NEW"))

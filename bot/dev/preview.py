@@ -8,13 +8,36 @@ import re
 from rich.markup import escape as rich_escape
 
 EMOJI = {
-    ":wave:": "👋", ":bulb:": "💡", ":rocket:": "🚀", ":trophy:": "🏆", ":tada:": "🎉", ":clap:": "👏",
-    ":white_check_mark:": "✅", ":small_orange_diamond:": "🔸", ":warning:": "⚠️", ":dart:": "🎯",
-    ":chart_with_upwards_trend:": "📈", ":card_index:": "📇", ":pencil2:": "✏️", ":ok_hand:": "👌",
-    ":fire:": "🔥", ":pause_button:": "⏸️", ":arrow_forward:": "▶️", ":alarm_clock:": "⏰", ":calendar:": "📅",
-    ":speech_balloon:": "💬", ":palm_tree:": "🌴", ":wastebasket:": "🗑️", ":x:": "❌", ":bar_chart:": "📊",
-    ":busts_in_silhouette:": "👥", ":heavy_plus_sign:": "➕", ":heavy_minus_sign:": "➖", ":star:": "⭐",
-    ":key:": "🔑", ":see_no_evil:": "🙈",
+    ":wave:": "👋",
+    ":bulb:": "💡",
+    ":rocket:": "🚀",
+    ":trophy:": "🏆",
+    ":tada:": "🎉",
+    ":clap:": "👏",
+    ":white_check_mark:": "✅",
+    ":small_orange_diamond:": "🔸",
+    ":warning:": "⚠️",
+    ":dart:": "🎯",
+    ":chart_with_upwards_trend:": "📈",
+    ":card_index:": "📇",
+    ":pencil2:": "✏️",
+    ":ok_hand:": "👌",
+    ":fire:": "🔥",
+    ":pause_button:": "⏸️",
+    ":arrow_forward:": "▶️",
+    ":alarm_clock:": "⏰",
+    ":calendar:": "📅",
+    ":speech_balloon:": "💬",
+    ":palm_tree:": "🌴",
+    ":wastebasket:": "🗑️",
+    ":x:": "❌",
+    ":bar_chart:": "📊",
+    ":busts_in_silhouette:": "👥",
+    ":heavy_plus_sign:": "➕",
+    ":heavy_minus_sign:": "➖",
+    ":star:": "⭐",
+    ":key:": "🔑",
+    ":see_no_evil:": "🙈",
 }
 
 
@@ -40,9 +63,15 @@ def to_terminal(message: dict, names: dict[str, str]) -> str:
         kind = block["type"]
         if kind in ("section", "header"):
             text = rich_escape(plain(block["text"]["text"], names))
-            lines.append(f"[bold]{text}[/bold]" if kind == "header" else _styled(text, r"[bold]\1[/bold]", r"[italic]\1[/italic]", r"[cyan]\1[/cyan]"))
+            lines.append(
+                f"[bold]{text}[/bold]"
+                if kind == "header"
+                else _styled(text, r"[bold]\1[/bold]", r"[italic]\1[/italic]", r"[cyan]\1[/cyan]")
+            )
         elif kind == "context":
-            lines += [f"[dim]{rich_escape(plain(element.get('text', ''), names))}[/dim]" for element in block["elements"]]
+            lines += [
+                f"[dim]{rich_escape(plain(element.get('text', ''), names))}[/dim]" for element in block["elements"]
+            ]
         elif kind == "divider":
             lines.append("[dim]────────[/dim]")
         elif kind == "actions":
@@ -65,12 +94,15 @@ def to_html(message: dict, names: dict[str, str], title: str, images: list[str] 
             parts.append("<hr>")
         elif kind == "actions":
             labels = [element.get("text", {}).get("text") or element["type"] for element in block["elements"]]
-            parts.append("<p>" + " ".join(f"<span class=button>{html.escape(label)}</span>" for label in labels) + "</p>")
+            parts.append(
+                "<p>" + " ".join(f"<span class=button>{html.escape(label)}</span>" for label in labels) + "</p>"
+            )
     parts += [f'<img src="{html.escape(image)}" alt="chart">' for image in images]
     return f"""<!doctype html>
 <meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;max-width:46em;margin:2em auto;line-height:1.45}}
-.context{{color:#666;font-size:.9em}}.button{{border:1px solid #999;border-radius:4px;padding:.2em .6em;margin-right:.4em}}
+.context{{color:#666;font-size:.9em}}
+.button{{border:1px solid #999;border-radius:4px;padding:.2em .6em;margin-right:.4em}}
 h1{{font-size:1em;color:#555}}img{{max-width:100%}}</style>
 <h1>{html.escape(title)}</h1>
 {chr(10).join(parts)}

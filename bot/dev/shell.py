@@ -33,7 +33,9 @@ def run_shell(settings: Settings, engine, user: str, tz: str, locale: str, conso
     clients = WorkspaceClients(slack.api_url, timeout=10, token="xoxb-shell")
     app = build_app(shell_settings, Deps(make_sessions(engine), clients=clients), verify_requests=False)
     names = {user: user}
-    console.print(f"[dim]Slash commands as {user} ({tz}, {locale}); `exit` to leave. Try /log contacts=30 fcr=24 csat=4.6[/dim]")
+    console.print(
+        f"[dim]Slash commands as {user} ({tz}, {locale}); `exit` to leave. Try /log contacts=30 fcr=24 csat=4.6[/dim]"
+    )
     for line in lines:
         line = line.strip()
         if line in ("exit", "quit"):
@@ -48,13 +50,29 @@ def run_shell(settings: Settings, engine, user: str, tz: str, locale: str, conso
             console.print(f"[yellow]{command} is not a RepCoach command: {', '.join(COMMANDS)} are.[/yellow]")
             continue
         seen = len(slack.calls)
-        body = urlencode({"team_id": TEAM_ID, "user_id": user, "user_name": user.lower(), "channel_id": "D0SHELL",
-                          "command": command, "text": text, "response_url": slack.response_url(),
-                          "trigger_id": "shell.trigger", "api_app_id": "A0SHELL"})
+        body = urlencode(
+            {
+                "team_id": TEAM_ID,
+                "user_id": user,
+                "user_name": user.lower(),
+                "channel_id": "D0SHELL",
+                "command": command,
+                "text": text,
+                "response_url": slack.response_url(),
+                "trigger_id": "shell.trigger",
+                "api_app_id": "A0SHELL",
+            }
+        )
         response = app.dispatch(BoltRequest(body=body, headers={"content-type": "application/x-www-form-urlencoded"}))
         if response.body:
-            console.print(Panel(to_terminal(json.loads(response.body), names), title="only you can see this",
-                                title_align="left", width=100))
+            console.print(
+                Panel(
+                    to_terminal(json.loads(response.body), names),
+                    title="only you can see this",
+                    title_align="left",
+                    width=100,
+                )
+            )
         time.sleep(FOLLOW_UP_WAIT)  # the listener may go on after answering: show what it asked of Slack
         for call in slack.calls[seen:]:
             describe(call, names, console)
@@ -67,7 +85,9 @@ def describe(call, names: dict[str, str], console: Console) -> None:
         console.print(f"[dim](Slack opens the form: {', '.join(fields)}. In the shell, type /log key=value.)[/dim]")
     elif call.method == "chat.postMessage":
         message = {"text": call.args["text"], "blocks": call.structured("blocks")}
-        console.print(Panel(to_terminal(message, names), title=f"posted to {call.args['channel']}", title_align="left", width=100))
+        console.print(
+            Panel(to_terminal(message, names), title=f"posted to {call.args['channel']}", title_align="left", width=100)
+        )
     elif call.method.startswith("response/"):
         console.print(Panel(to_terminal(call.args, names), title="reply", title_align="left", width=100))
     elif call.method == "views.publish":

@@ -15,22 +15,21 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from bot.entrypoints.arguments import positive_int
-from bot.dev.content_check import template_faults
-from bot.deps import Deps, slack_deps
-from bot.jobs import JOBS
 from bot.delivery.sender import OutboxSender
+from bot.deps import slack_deps
+from bot.dev.content_check import template_faults
+from bot.entrypoints.arguments import positive_int
 from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
+from bot.jobs import JOBS
 from coaching import db, outbox
 from coaching.feedback import practice_stats
-from coaching.privacy import export_workspace, forget, prune_expired, workspaces
-from coaching.models import OutboxMessage
 from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
-from coaching.scorecard import default_definition
+from coaching.models import OutboxMessage
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
+from coaching.privacy import export_workspace, forget, prune_expired, workspaces
+from coaching.scorecard import default_definition
 from coaching.teams import find_team
-
 
 PROMPT_TEXT = "repcoach> "
 
@@ -61,7 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="a full RepCoach week on this machine, with no Slack workspace")
-    demo.add_argument("--out", type=Path, default=Path("demo-out"), help="where to write the pages, charts and database")
+    demo.add_argument(
+        "--out", type=Path, default=Path("demo-out"), help="where to write the pages, charts and database"
+    )
     demo.set_defaults(run=run_demo_command)
 
     shell = commands.add_parser("shell", help="type slash commands as a user and see the answers, with no Slack")
@@ -75,8 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
-    serve.add_argument("--workers", type=positive_int, default=1,
-                       help="processes answering requests on PostgreSQL, about one per core (default 1); scheduled jobs run in the parent")
+    serve.add_argument(
+        "--workers",
+        type=positive_int,
+        default=1,
+        help="processes answering requests on PostgreSQL, about one per core (default 1); "
+        "scheduled jobs run in the parent",
+    )
     serve.set_defaults(run=run_serve)
 
     socket = commands.add_parser("socket", help="the same app over Socket Mode, for development")
@@ -88,7 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     database.add_parser("current", help="show the schema's revision").set_defaults(run=run_db_current)
     database.add_parser("prune", help="delete logged days older than RETENTION_MONTHS").set_defaults(run=run_db_prune)
 
-    export = commands.add_parser("export", help="export stored data as CSV").add_subparsers(required=True, metavar="WHAT")
+    export = commands.add_parser("export", help="export stored data as CSV").add_subparsers(
+        required=True, metavar="WHAT"
+    )
     outcomes = export.add_parser("outcomes", help="logged days, one row per rep and day")
     outcomes.add_argument("--since", type=iso_date, help="first day, YYYY-MM-DD")
     outcomes.add_argument("--until", type=iso_date, help="last day, YYYY-MM-DD")
@@ -114,18 +122,24 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(run=run_job)
 
     box = commands.add_parser("outbox", help="scheduled messages still pending, or failed, and why")
-    box.add_argument("--status", choices=["pending", "sending", "sent", "failed"], help="only these (default: all not sent)")
+    box.add_argument(
+        "--status", choices=["pending", "sending", "sent", "failed"], help="only these (default: all not sent)"
+    )
     box.set_defaults(run=run_outbox_list)
     box_actions = box.add_subparsers(metavar="ACTION")
     retry = box_actions.add_parser("retry", help="send a failed message again")
     retry.add_argument("id", type=int)
     retry.set_defaults(run=run_outbox_retry)
 
-    content = commands.add_parser("content", help="the practice library").add_subparsers(required=True, metavar="ACTION")
+    content = commands.add_parser("content", help="the practice library").add_subparsers(
+        required=True, metavar="ACTION"
+    )
     check = content.add_parser("check", help="validate every practice and template")
     check.add_argument("--dir", type=Path, default=PRACTICES_DIR, help="the practice files to check")
     check.set_defaults(run=run_content_check)
-    content.add_parser("stats", help="sends, helpful rate and effect of each practice").set_defaults(run=run_content_stats)
+    content.add_parser("stats", help="sends, helpful rate and effect of each practice").set_defaults(
+        run=run_content_stats
+    )
     return parser
 
 
@@ -174,8 +188,12 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     require_schema(engine)
     # Built here even when the workers build their own: a refused token stops start-up with one line.
     web_app = serving_app(settings, engine)
-    scheduler = None if args.no_scheduler else start_scheduler(
-        slack_deps(settings, engine), settings.scheduler_misfire_grace_seconds, settings.retention_months
+    scheduler = (
+        None
+        if args.no_scheduler
+        else start_scheduler(
+            slack_deps(settings, engine), settings.scheduler_misfire_grace_seconds, settings.retention_months
+        )
     )
     try:
         serve(web_app, WORKER_FACTORY, args.host, args.port, args.workers)
@@ -274,8 +292,11 @@ def resolve_workspace(session, chosen: str | None) -> str:
             raise CommandError(f"there is no workspace {chosen} in this database")
         return chosen
     if len(known) != 1:
-        raise CommandError("this database holds several workspaces; choose one with --workspace"
-                           if known else "this database holds no workspace yet")
+        raise CommandError(
+            "this database holds several workspaces; choose one with --workspace"
+            if known
+            else "this database holds no workspace yet"
+        )
     return known[0]
 
 
@@ -327,11 +348,15 @@ def run_outbox_list(settings: Settings, args: argparse.Namespace) -> None:
     if not messages:
         print(f"no {args.status or 'unsent'} messages")
         return
-    print(f"{'id':>6}  {'status':<8} {'kind':<12} {'recipient':<12} {'attempts':>8}  {'next attempt (UTC)':<19}  reason")
+    print(
+        f"{'id':>6}  {'status':<8} {'kind':<12} {'recipient':<12} {'attempts':>8}  {'next attempt (UTC)':<19}  reason"
+    )
     for message in messages:
         when = outbox.utc(message.next_attempt_at).strftime("%Y-%m-%d %H:%M:%S")
-        print(f"{message.id:>6}  {message.status:<8} {message.kind:<12} {message.recipient:<12} "
-              f"{message.attempts:>8}  {when:<19}  {message.last_error or ''}")
+        print(
+            f"{message.id:>6}  {message.status:<8} {message.kind:<12} {message.recipient:<12} "
+            f"{message.attempts:>8}  {when:<19}  {message.last_error or ''}"
+        )
 
 
 def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
@@ -371,8 +396,10 @@ def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
     definition = default_definition()
     with db.make_sessions(engine)() as session:
         stats = practice_stats(session, default_library(), definition)
-    print(f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share"
-          " of its target, 2 weeks after a send vs before, over n sends with figures both sides)")
+    print(
+        f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share"
+        " of its target, 2 weeks after a send vs before, over n sends with figures both sides)"
+    )
     for row in sorted(stats, key=lambda row: (-row.sends, row.practice_id)):
         helpful = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
         effect = "-" if row.effect is None else f"{row.effect:+.0%} (n={row.effect_samples})"

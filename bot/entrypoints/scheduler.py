@@ -16,9 +16,9 @@ from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
 from bot.jobs import JOBS
-from bot.delivery.sender import OutboxSender
 from coaching.privacy import prune_expired
 
 logger = logging.getLogger(__name__)
@@ -37,14 +37,19 @@ def start_scheduler(deps: Deps, misfire_grace_seconds: int, retention_months: in
                 logger.info("%s: %d planned", name, report.planned)
 
     def missed(event: JobExecutionEvent) -> None:
-        logger.warning("job %s due at %s was dropped: more than %ss late", event.job_id,
-                       event.scheduled_run_time, misfire_grace_seconds)
+        logger.warning(
+            "job %s due at %s was dropped: more than %ss late",
+            event.job_id,
+            event.scheduled_run_time,
+            misfire_grace_seconds,
+        )
 
     common = {"coalesce": True, "max_instances": 1, "misfire_grace_time": misfire_grace_seconds}
     # The first sweep runs at start, catching up whoever came due while the process was down.
     scheduler.add_job(sweep, IntervalTrigger(minutes=1), id="sweep", next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(sender.drain, IntervalTrigger(seconds=OUTBOX_DRAIN_SECONDS), id="outbox", **common)
     if retention_months:
+
         def prune() -> None:
             with deps.sessions.begin() as session:
                 deleted, before = prune_expired(session, retention_months, deps.now().date())

@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from cryptography.fernet import Fernet
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from cryptography.fernet import Fernet
 from coaching.db import check_url
 from coaching.outbox import OutboxPolicy
 
@@ -87,8 +87,10 @@ class Settings(BaseSettings):
     def require_credentials(self, receiving: bool = True) -> None:
         """A bot token, or OAuth credentials with a key to encrypt tokens at rest; and to receive
         Slack's requests, the signing secret."""
-        self.require("repcoach_secret_key" if self.distributed else "slack_bot_token",
-                     *(["slack_signing_secret"] if receiving else []))
+        self.require(
+            "repcoach_secret_key" if self.distributed else "slack_bot_token",
+            *(["slack_signing_secret"] if receiving else []),
+        )
 
     def outbox_policy(self) -> OutboxPolicy:
         return OutboxPolicy(
@@ -109,8 +111,10 @@ def fernet(key: str) -> Fernet:
     try:
         return Fernet(key.encode())
     except (ValueError, TypeError):
-        raise ValueError("must be a Fernet key: 32 bytes, url-safe base64. Make one with "
-                         "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'") from None
+        raise ValueError(
+            "must be a Fernet key: 32 bytes, url-safe base64. Make one with "
+            "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        ) from None
 
 
 def configure_logging() -> None:

@@ -21,11 +21,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.supervisors import Multiprocess
 
-from bot.delivery import metrics
 from bot.app import build_app
+from bot.delivery import metrics
 from bot.deps import slack_deps
-from bot.slack.installations import state_store
 from bot.entrypoints.settings import Settings, configure_logging, load_settings
+from bot.slack.installations import state_store
 from coaching import db, outbox
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,10 @@ WORKER_FACTORY = "bot.entrypoints.web:app_from_environment"
 
 
 def serve(web_app: Starlette, factory: str, host: str, port: int, workers: int) -> None:
-    """Serves `web_app` with uvicorn; with several workers, each process builds its own with `factory` (an import string)."""
+    """Serves `web_app` with uvicorn.
+
+    With several workers, each process builds its own with `factory` (an import string).
+    """
     if workers == 1:
         uvicorn.run(web_app, host=host, port=port, log_level="info")
         return
@@ -118,6 +121,7 @@ def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
     ]
     flow = bolt_app.oauth_flow
     if flow is not None:
+
         async def install(request: Request) -> Response:
             bolt_request = to_bolt_request(request, await request.body())
             return to_starlette_response(await run_in_threadpool(flow.handle_installation, bolt_request))
@@ -126,8 +130,10 @@ def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
             bolt_request = to_bolt_request(request, await request.body())
             return to_starlette_response(await run_in_threadpool(flow.handle_callback, bolt_request))
 
-        routes += [Route(flow.install_path, install, methods=["GET"]),
-                   Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"])]
+        routes += [
+            Route(flow.install_path, install, methods=["GET"]),
+            Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
+        ]
     return Starlette(routes=routes)
 
 

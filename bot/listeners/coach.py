@@ -6,13 +6,13 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
+from bot.blocks.kit import Message, coach_help, day_label, problem, simple
+from bot.blocks.nudges import nudge_message
 from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.listeners.privacy import confirmation
 from bot.slack.mentions import MentionError
-from bot.blocks.kit import Message, coach_help, day_label, problem, simple
-from bot.blocks.nudges import nudge_message
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
@@ -25,8 +25,16 @@ REFUSED = (PreferenceError, TeamError, MentionError)
 
 def register(app: App, deps: Deps) -> None:
     handlers: dict[str, Handler] = {
-        "tip": tip, "pause": pause, "resume": resume, "time": set_time, "days": set_days, "lang": set_language,
-        "away": away, "holidays": holidays, "settings": show_settings, "forget-me": lambda _request: confirmation(),
+        "tip": tip,
+        "pause": pause,
+        "resume": resume,
+        "time": set_time,
+        "days": set_days,
+        "lang": set_language,
+        "away": away,
+        "holidays": holidays,
+        "settings": show_settings,
+        "forget-me": lambda _request: confirmation(),
         **team_commands.HANDLERS,
     }
 
@@ -40,7 +48,12 @@ def register(app: App, deps: Deps) -> None:
         handler = handlers.get(subcommand.lower())
         if handler is None:
             shown = text if len(text) <= 40 else text[:40] + "…"
-            ack(response_type="ephemeral", **problem(f"I don't know `/coach {shown}`. `/coach help` lists what I understand.", nothing_saved=False))
+            ack(
+                response_type="ephemeral",
+                **problem(
+                    f"I don't know `/coach {shown}`. `/coach help` lists what I understand.", nothing_saved=False
+                ),
+            )
             return
         try:
             with deps.sessions.begin() as session:
@@ -90,8 +103,12 @@ def set_days(request: CoachRequest) -> Message:
 def set_language(request: CoachRequest) -> Message:
     rep = request.rep
     rep.language = preferences.parse_language(request.text)
-    return simple({"en": ":speech_balloon: Your tips now come in English.",
-                   "it": ":speech_balloon: I tuoi consigli ora arrivano in italiano."}[rep.language])
+    return simple(
+        {
+            "en": ":speech_balloon: Your tips now come in English.",
+            "it": ":speech_balloon: I tuoi consigli ora arrivano in italiano.",
+        }[rep.language]
+    )
 
 
 def away(request: CoachRequest) -> Message:
@@ -110,7 +127,10 @@ def away(request: CoachRequest) -> Message:
         raise PreferenceError("Give one range, like `/coach away 2026-12-24..2027-01-02`.")
     first, last = preferences.parse_day_range(words[0], today)
     preferences.add_time_off(session, rep, first, last)
-    return simple(f":palm_tree: Enjoy! No tips from {day_label(first)} to {day_label(last)}; you won't find a pile waiting when you're back.")
+    return simple(
+        f":palm_tree: Enjoy! No tips from {day_label(first)} to {day_label(last)}; "
+        "you won't find a pile waiting when you're back."
+    )
 
 
 def holidays(request: CoachRequest) -> Message:
@@ -133,8 +153,12 @@ def holidays(request: CoachRequest) -> Message:
 
 def show_settings(request: CoachRequest) -> Message:
     rep, today = request.rep, request.today
-    paused = "no" if not preferences.is_paused(rep, today) else (
-        "until you resume" if rep.paused_until == PAUSED_INDEFINITELY else f"through {day_label(rep.paused_until)}"
+    paused = (
+        "no"
+        if not preferences.is_paused(rep, today)
+        else (
+            "until you resume" if rep.paused_until == PAUSED_INDEFINITELY else f"through {day_label(rep.paused_until)}"
+        )
     )
     days = ", ".join(preferences.DAY_NAMES[day] for day in preferences.work_days(rep))
     recognition = "off" if rep.recognition_opt_out else "on"

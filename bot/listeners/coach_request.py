@@ -9,8 +9,8 @@ from datetime import date
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.blocks.kit import Message
+from bot.deps import Deps
 from coaching.models import Rep
 
 

@@ -6,10 +6,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
+from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
 from bot.home import HomeAction, publish_home, refresh_home
 from bot.onboarding import queue_welcome
-from bot.delivery.sender import OutboxSender
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.reps import local_today
@@ -39,8 +39,16 @@ def register(app: App, deps: Deps) -> None:
             ack()
             after_answer(lambda: refresh_home(deps, client, context))
 
-    setting(HomeAction.TIME, lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])))
-    setting(HomeAction.LANGUAGE, lambda rep, action, _today: setattr(rep, "language", preferences.parse_language(action["selected_option"]["value"])))
+    setting(
+        HomeAction.TIME,
+        lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])),
+    )
+    setting(
+        HomeAction.LANGUAGE,
+        lambda rep, action, _today: setattr(
+            rep, "language", preferences.parse_language(action["selected_option"]["value"])
+        ),
+    )
     setting(HomeAction.DAYS, _set_days)
     setting(HomeAction.PAUSE, _toggle_pause)
 

@@ -8,12 +8,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.deps import Deps
 from bot.after_answer import after_answer
-from bot.home import refresh_home
-from bot.blocks.log_form import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.blocks.kit import log_help, log_saved, problem
+from bot.blocks.log_form import CallbackId, field_error, log_modal, read_submission, saved_modal
 from bot.blocks.nudges import ActionId
+from bot.deps import Deps
+from bot.home import refresh_home
 from bot.slack.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day

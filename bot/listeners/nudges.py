@@ -6,10 +6,10 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
-from bot.deps import Deps
-from bot.home import refresh_home
 from bot.blocks.kit import problem
 from bot.blocks.nudges import FEEDBACK_BY_ACTION, NudgeButton, answered_message
+from bot.deps import Deps
+from bot.home import refresh_home
 from coaching.feedback import record_feedback
 from coaching.models import Nudge
 
@@ -20,7 +20,9 @@ def register(app: App, deps: Deps) -> None:
 
 
 def feedback_listener(deps: Deps, feedback):
-    def on_feedback(ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
+    def on_feedback(
+        ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient
+    ) -> None:
         ack()
         after_answer(lambda: record(body, action, context, respond, client))
 
@@ -29,8 +31,11 @@ def feedback_listener(deps: Deps, feedback):
         with deps.sessions.begin() as session:
             nudge = session.get(Nudge, button.nudge_id)
             if nudge is None or nudge.rep.user_id != context.user_id or nudge.rep.workspace_id != context.team_id:
-                respond(replace_original=False, response_type="ephemeral",
-                        **problem("That tip was not sent to you, so your answer was not recorded.", nothing_saved=False))
+                respond(
+                    replace_original=False,
+                    response_type="ephemeral",
+                    **problem("That tip was not sent to you, so your answer was not recorded.", nothing_saved=False),
+                )
                 return
             record_feedback(session, nudge, feedback, deps.now())
             language = nudge.language

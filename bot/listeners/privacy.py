@@ -7,8 +7,8 @@ from enum import StrEnum
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.after_answer import after_answer
-from bot.deps import Deps
 from bot.blocks.kit import Message, section, simple
+from bot.deps import Deps
 from coaching.privacy import forget
 
 
@@ -18,12 +18,24 @@ class ForgetAction(StrEnum):
 
 
 def confirmation() -> Message:
-    text = (":warning: *Erase everything RepCoach holds about you?* Your logged days, settings, tips and your "
-            "answers to them, kudos, and messages waiting to be sent. This cannot be undone.")
+    text = (
+        ":warning: *Erase everything RepCoach holds about you?* Your logged days, settings, tips and your "
+        "answers to them, kudos, and messages waiting to be sent. This cannot be undone."
+    )
     buttons = [
-        {"type": "button", "action_id": ForgetAction.CONFIRM, "style": "danger", "value": "erase",
-         "text": {"type": "plain_text", "text": "Yes, erase my data"}},
-        {"type": "button", "action_id": ForgetAction.CANCEL, "value": "keep", "text": {"type": "plain_text", "text": "Cancel"}},
+        {
+            "type": "button",
+            "action_id": ForgetAction.CONFIRM,
+            "style": "danger",
+            "value": "erase",
+            "text": {"type": "plain_text", "text": "Yes, erase my data"},
+        },
+        {
+            "type": "button",
+            "action_id": ForgetAction.CANCEL,
+            "value": "keep",
+            "text": {"type": "plain_text", "text": "Cancel"},
+        },
     ]
     return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "forget_me", "elements": buttons}]}
 

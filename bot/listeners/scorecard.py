@@ -6,9 +6,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot.blocks.kit import problem, scorecard_message
 from bot.deps import Deps
 from bot.slack.mentions import MentionError, mention, user_id
-from bot.blocks.kit import problem, scorecard_message
 from bot.slack.profiles import rep_with_profile
 from coaching import access
 from coaching.models import Rep
@@ -60,7 +60,9 @@ def _subject(session, viewer: Rep, words: list[str]):
         if len(words) == 1:
             led = teams_led_by(session, viewer)
             if len(led) != 1:
-                raise ValueError(access.REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`.")
+                raise ValueError(
+                    access.REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`."
+                )
             return led[0]
         found = find_team(session, " ".join(words[1:]).strip('"“”'), viewer.workspace_id)
         if not access.may_view_team(session, viewer, found):

@@ -6,19 +6,27 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from bot.listeners.coach_request import CoachRequest, Handler
-from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from bot.blocks.kit import Message, simple
-from bot.delivery.sender import OutboxSender
 from bot.blocks.team import kudos_message
+from bot.delivery.sender import OutboxSender
 from bot.jobs import queue_summary
+from bot.listeners.coach_request import CoachRequest, Handler
 from bot.onboarding import queue_welcome
+from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access, outbox
 from coaching.models import Kudos, Team, TeamMember
 from coaching.reps import get_or_create_rep
 from coaching.summary import week_of
 from coaching.teams import (
-    TeamError, add_member, create_team, find_team, list_teams, parse_targets, remove_member, set_targets, teams_led_by,
+    TeamError,
+    add_member,
+    create_team,
+    find_team,
+    list_teams,
+    parse_targets,
+    remove_member,
+    set_targets,
+    teams_led_by,
 )
 
 MAX_KUDOS_A_DAY = 5
@@ -54,7 +62,9 @@ def add(request: CoachRequest, rest: str) -> Message:
 def remove(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     removed = [user for user in users if remove_member(request.session, found, _rep(request, user))]
-    return simple(f":heavy_minus_sign: Removed from *{found.name}*: {_mentions(removed) or 'nobody (they were not in it)'}.")
+    return simple(
+        f":heavy_minus_sign: Removed from *{found.name}*: {_mentions(removed) or 'nobody (they were not in it)'}."
+    )
 
 
 def lead(request: CoachRequest, rest: str) -> Message:
@@ -109,27 +119,45 @@ def kudos(request: CoachRequest) -> Message:
         raise TeamError("Kudos are for someone else; your own wins show up in your scorecard.")
     if len(reason) > MAX_KUDOS_REASON:
         raise TeamError(f"Keep the reason to {MAX_KUDOS_REASON} characters; that one has {len(reason)}.")
-    given_today = session.scalar(select(func.count(Kudos.id)).where(Kudos.giver_id == giver.id, Kudos.given_on == request.today))
+    given_today = session.scalar(
+        select(func.count(Kudos.id)).where(Kudos.giver_id == giver.id, Kudos.given_on == request.today)
+    )
     if given_today >= MAX_KUDOS_A_DAY:
         raise TeamError(f"You have given {MAX_KUDOS_A_DAY} kudos today, the most a day; more tomorrow.")
     receiver = _rep(request, receiver_id)
     shared = _shared_team(request, receiver)
     if shared is None or not shared.channel_id:
         raise TeamError("Kudos go to a team channel you share with them, and I don't know one.")
-    given = Kudos(team_id=shared.id, giver_id=giver.id, receiver_id=receiver.id, reason=reason,
-                  given_on=request.today, created_at=request.deps.now())
+    given = Kudos(
+        team_id=shared.id,
+        giver_id=giver.id,
+        receiver_id=receiver.id,
+        reason=reason,
+        given_on=request.today,
+        created_at=request.deps.now(),
+    )
     session.add(given)
     session.flush()
     public = not receiver.recognition_opt_out
-    outbox.enqueue(session, [{
-        "workspace_id": giver.workspace_id, "kind": "kudos",
-        "recipient": shared.channel_id if public else receiver.user_id,
-        "idempotency_key": f"kudos:{given.id}", "payload": kudos_message(giver.user_id, receiver.user_id, reason),
-    }], request.deps.now())
+    outbox.enqueue(
+        session,
+        [
+            {
+                "workspace_id": giver.workspace_id,
+                "kind": "kudos",
+                "recipient": shared.channel_id if public else receiver.user_id,
+                "idempotency_key": f"kudos:{given.id}",
+                "payload": kudos_message(giver.user_id, receiver.user_id, reason),
+            }
+        ],
+        request.deps.now(),
+    )
     request.after.append(lambda: OutboxSender(request.deps).drain())
     if public:
         return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{shared.channel_id}>.")
-    return simple(f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly.")
+    return simple(
+        f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly."
+    )
 
 
 def recognition(request: CoachRequest) -> Message:
@@ -149,9 +177,14 @@ def summary(request: CoachRequest) -> Message:
     week = week_of(request.today)
     stamp = request.deps.now().isoformat()
     for found in led:
-        queue_summary(request.session, request.deps, found, request.rep, week, f"summary-now:{found.id}:{request.rep.id}:{stamp}")
+        queue_summary(
+            request.session, request.deps, found, request.rep, week, f"summary-now:{found.id}:{request.rep.id}:{stamp}"
+        )
     request.after.append(lambda: OutboxSender(request.deps).drain(timedelta(seconds=30)))
-    return simple(f":bar_chart: Your summary for {', '.join(found.name for found in led)} (this week so far) is on its way to your DMs.")
+    return simple(
+        f":bar_chart: Your summary for {', '.join(found.name for found in led)} (this week so far) "
+        "is on its way to your DMs."
+    )
 
 
 def _require_admin(request: CoachRequest) -> None:
@@ -184,5 +217,9 @@ def _mentions(users: list[str]) -> str:
 
 
 HANDLERS: dict[str, Handler] = {
-    "team": team, "admin": admin, "kudos": kudos, "recognition": recognition, "summary": summary,
+    "team": team,
+    "admin": admin,
+    "kudos": kudos,
+    "recognition": recognition,
+    "summary": summary,
 }

@@ -22,14 +22,26 @@ def _is_read(request: HttpRequest) -> bool:
 
 
 class ReadServerErrorRetryHandler(ServerErrorRetryHandler):
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
 
 
 class ReadConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
-    def _can_retry(self, *, state: RetryState, request: HttpRequest, response: HttpResponse | None = None,
-                   error: Exception | None = None) -> bool:
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
         return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
 
 

@@ -42,7 +42,7 @@ def split_name(text: str) -> tuple[str, list[str]]:
         end = text.find(_QUOTES[text[0]], 1)
         if end == -1:
             raise MentionError("A quoted team name needs its closing quote.")
-        return text[1:end].strip(), text[end + 1:].split()
+        return text[1:end].strip(), text[end + 1 :].split()
     words = text.split()
     if not words:
         raise MentionError("Name the team.")

@@ -28,7 +28,9 @@ def rep_with_profile(session: Session, client: WebClient, workspace_id: str, use
     return rep
 
 
-def profile_with_refresh(session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime) -> RepProfile:
+def profile_with_refresh(
+    session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime
+) -> RepProfile:
     """As rep_with_profile, for what needs only the rep's id and timezone (a typed `/log`, every few seconds in a
     busy team): one narrow query, without loading the whole rep, unless the rep is new."""
     profile = find_profile(session.connection(), workspace_id, user_id)

@@ -19,8 +19,13 @@ NOT_FOR_ME = sa.text("feedback = 'not_for_me'")
 def upgrade() -> None:
     # The primary key leads with team_id; looking up a rep's teams scanned the whole table.
     op.create_index("ix_team_members_rep", "team_members", ["rep_id"])
-    op.create_index("ix_nudges_not_for_me", "nudges", ["rep_id", "practice_id"],
-                    postgresql_where=NOT_FOR_ME, sqlite_where=NOT_FOR_ME)
+    op.create_index(
+        "ix_nudges_not_for_me",
+        "nudges",
+        ["rep_id", "practice_id"],
+        postgresql_where=NOT_FOR_ME,
+        sqlite_where=NOT_FOR_ME,
+    )
 
 
 def downgrade() -> None:

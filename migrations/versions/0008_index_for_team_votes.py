@@ -19,8 +19,13 @@ ANSWERED = sa.text("feedback IN ('helpful', 'not_for_me')")
 def upgrade() -> None:
     # coaching.schedule.team_votes reads the last 180 days of answers of the due reps' teams. Without it, every
     # sweep that planned a nudge aggregated every answer ever given, and grew with the history.
-    op.create_index("ix_nudges_votes", "nudges", ["rep_id", "local_date", "practice_id", "feedback"],
-                    postgresql_where=ANSWERED, sqlite_where=ANSWERED)
+    op.create_index(
+        "ix_nudges_votes",
+        "nudges",
+        ["rep_id", "local_date", "practice_id", "feedback"],
+        postgresql_where=ANSWERED,
+        sqlite_where=ANSWERED,
+    )
 
 
 def downgrade() -> None:
