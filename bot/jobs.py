@@ -18,10 +18,11 @@ from bot.deps import Deps
 from bot.home import publish_home
 from bot.slack.profiles import refresh_profiles
 from coaching import outbox
+from coaching.due import due_local_date
 from coaching.models import OutboxMessage, Rep, Team
 from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
-from coaching.schedule import due_local_date, plan_due_nudges
+from coaching.schedule import plan_due_nudges
 from coaching.summary import build_team_summary, week_of
 from coaching.teams import reps_of
 

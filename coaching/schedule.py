@@ -1,9 +1,7 @@
 """Who gets a scheduled nudge at an instant, and which one: at most one a day per rep, at their local time.
 
-Local times are compared on the wall clock of the rep's zone, which fixes the policy on daylight-saving
-days: a nudge time that does not exist that day (02:30 when clocks jump from 02:00 to 03:00) is due
-from the first minute after the jump; a time that occurs twice (01:30 when clocks fall back) is due
-at its first occurrence, and the delivery key stops the second.
+The queries live here; the due-time rules they feed (local wall clock, daylight saving, days off) are
+in `coaching.due`.
 """
 
 from __future__ import annotations
@@ -12,23 +10,20 @@ import random
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among, insert_new
+from coaching.due import days_within, delivery_key, due_date, local_now
 from coaching.library import Language, Library
 from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
 from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
-from coaching.preferences import is_paused, language, nudge_time, work_days
-from coaching.reps import DEFAULT_TZ
+from coaching.preferences import language
 from coaching.scorecard import Figures, ScorecardDefinition, figures_by_rep
 from coaching.teams import targets_by_team
 
-# How long after their nudge time a rep can still get that day's nudge, if the job was not running.
-SEND_WINDOW = timedelta(hours=3)
 FIGURES_WINDOW_DAYS = 14
 RECENT_PRACTICE_DAYS = 28
 # How far back a team's feedback steers the choice. Thompson sampling on all-time counts grows so sure of
@@ -51,32 +46,6 @@ class PlannedNudge:
     delivery_key: str | None = None
 
 
-def delivery_key(rep: Rep, day: date) -> str:
-    return f"nudge:{rep.id}:{day.isoformat()}"
-
-
-def local_now(rep: Rep, at: datetime) -> datetime:
-    return at.astimezone(ZoneInfo(rep.tz or DEFAULT_TZ))
-
-
-def due_local_date(tz: str | None, at: datetime, weekdays: Collection[int], starts_at: time) -> date | None:
-    """The local date in `tz` if `at` falls within SEND_WINDOW after `starts_at` on one of `weekdays`."""
-    wall_clock = at.astimezone(ZoneInfo(tz or DEFAULT_TZ)).replace(tzinfo=None)
-    today = wall_clock.date()
-    if today.weekday() not in weekdays:
-        return None
-    starts = datetime.combine(today, starts_at)
-    return today if starts <= wall_clock < starts + SEND_WINDOW else None
-
-
-def due_date(rep: Rep, at: datetime, days_off: set[date]) -> date | None:
-    """The rep's local date if their nudge is due at `at`, else None."""
-    today = due_local_date(rep.tz, at, work_days(rep), nudge_time(rep))
-    if today is None or is_paused(rep, today) or today in days_off:
-        return None
-    return today
-
-
 def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[date]]:
     """Each rep's time off and team holidays within a day of `around` (local dates differ by at most one)."""
     first, last = around - timedelta(days=1), around + timedelta(days=1)
@@ -84,10 +53,7 @@ def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[d
     rep_ids = [rep.id for rep in reps]
     away = select(TimeOff).where(among(TimeOff.rep_id, rep_ids), TimeOff.first_day <= last, TimeOff.last_day >= first)
     for span in session.scalars(away):
-        day = max(span.first_day, first)
-        while day <= min(span.last_day, last):
-            result[span.rep_id].add(day)
-            day += timedelta(days=1)
+        result[span.rep_id].update(days_within(span.first_day, span.last_day, first=first, last=last))
     holidays = (
         select(TeamMember.rep_id, TeamHoliday.day)
         .join(TeamHoliday, TeamHoliday.team_id == TeamMember.team_id)
