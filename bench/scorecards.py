@@ -38,9 +38,10 @@ from bench.common import (
     timed,
 )
 from coaching import db
+from coaching.definition import default_definition
 from coaching.models import DayLog, Rep, Team
 from coaching.periods import current_period
-from coaching.scorecard import build_scorecard, default_definition, figures_by_rep, rep_scope, team_scope
+from coaching.scorecard import build_scorecard, figures_by_rep, rep_scope, team_scope
 
 REP_COUNT, DAYS, TEAM_SIZE = 2000, 365, 12
 # The last logged day, a Sunday: its week (16-22 Nov) is whole, its quarter runs from 1 Oct.

@@ -14,9 +14,9 @@ from bot.entrypoints.settings import Settings
 from bot.slack.client import WorkspaceClients
 from bot.slack.installations import installation_store
 from coaching import db
+from coaching.definition import ScorecardDefinition, default_definition
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
-from coaching.scorecard import ScorecardDefinition, default_definition
 
 
 def utc_now() -> datetime:

@@ -9,10 +9,11 @@ from statistics import mean
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from coaching.definition import ScorecardDefinition
 from coaching.library import Library
 from coaching.models import Nudge
 from coaching.nudges import Feedback
-from coaching.scorecard import ScorecardDefinition, rep_scope, span_figures
+from coaching.scorecard import rep_scope, span_figures
 
 SNOOZE = timedelta(days=7)
 EFFECT_WINDOW_DAYS = 14

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from coaching.scorecard import default_definition
+from coaching.definition import default_definition
 from content import CONTENT_DIR
 
 Language = Literal["en", "it"]

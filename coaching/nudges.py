@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.library import Library, Practice
-from coaching.scorecard import MetricDefinition, ScorecardDefinition
 
 NudgeKind = Literal["onboarding", "practice", "stretch", "praise"]
 Feedback = Literal["helpful", "not_for_me", "snoozed"]

@@ -8,9 +8,10 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.models import DayLog, Rep, Team, TeamMember
 from coaching.periods import Period
-from coaching.scorecard import Figures, MetricDefinition, ScorecardDefinition, figures_by_rep
+from coaching.scorecard import Figures, figures_by_rep
 from coaching.summary import MIN_DAYS_NAMED
 from coaching.teams import reps_of, targets_for
 

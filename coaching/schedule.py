@@ -16,12 +16,13 @@ from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among, insert_new
+from coaching.definition import ScorecardDefinition
 from coaching.due import days_within, delivery_key, due_date, local_now
 from coaching.library import Language, Library
 from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
 from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
 from coaching.preferences import language
-from coaching.scorecard import Figures, ScorecardDefinition, figures_by_rep
+from coaching.scorecard import Figures, figures_by_rep
 from coaching.teams import targets_by_team
 
 FIGURES_WINDOW_DAYS = 14

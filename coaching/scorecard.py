@@ -1,102 +1,18 @@
-"""The balanced scorecard: metric definitions, SQL aggregates over logged days, and the overall score."""
+"""The balanced scorecard: SQL aggregates over logged days, and a period's scorecard with its balanced score."""
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
-from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among
-from coaching.fields import FIELD_BY_KEY
+from coaching.definition import MetricDefinition, Perspective, ScorecardDefinition, default_definition
 from coaching.models import DayLog, TeamMember
 from coaching.periods import Period
-from content import CONTENT_DIR
-
-Perspective = Literal["customer", "process", "growth", "learning"]
-PERSPECTIVES: tuple[Perspective, ...] = ("customer", "process", "growth", "learning")
-
-
-class MetricDefinition(BaseModel):
-    key: str
-    source: str
-    label: str
-    perspective: Perspective
-    direction: Literal["higher", "lower"]
-    kind: Literal["rate", "average", "per_day"]
-    target: float = Field(gt=0)
-    weight: float = Field(gt=0)
-    unit: str = ""
-    label_it: str
-    unit_it: str = ""
-
-    def label_in(self, language: str) -> str:
-        return self.label_it if language == "it" else self.label
-
-    @field_validator("source")
-    @classmethod
-    def _source_is_logged(cls, source: str) -> str:
-        if source not in FIELD_BY_KEY:
-            raise ValueError(f"{source!r} is not a logged figure")
-        return source
-
-    def attainment(self, value: float, target: float) -> float:
-        """How much of the target is met, from 0 to 1: beating one target cannot hide missing another."""
-        if self.direction == "higher":
-            return min(1.0, value / target)
-        return 1.0 if value <= target else target / value
-
-    def meets(self, value: float, target: float) -> bool:
-        return value >= target if self.direction == "higher" else value <= target
-
-    def format(self, value: float, language: str = "en") -> str:
-        if self.kind == "rate":
-            return f"{value:.0%}"
-        if language == "it":
-            return f"{value:.1f}".replace(".", ",") + self.unit_it
-        return f"{value:.1f}{self.unit}"
-
-    def format_change(self, change: float) -> str:
-        if not self.visible(change):
-            return "no change"
-        if self.kind == "rate":
-            return f"{change * 100:+.0f} pts"
-        return f"{change:+.1f}{self.unit}"
-
-    def visible(self, change: float) -> bool:
-        """Whether a change shows at the precision figures are shown in (1 point, or 0.1)."""
-        return round(abs(change) * (100 if self.kind == "rate" else 10)) > 0
-
-
-class ScorecardDefinition(BaseModel):
-    metric: list[MetricDefinition]
-    # The SQL aggregate expressions, built once: rebuilding them took most of a scorecard query's time.
-    _aggregates: list | None = PrivateAttr(default=None)
-
-    @property
-    def metrics(self) -> list[MetricDefinition]:
-        return self.metric
-
-    def by_key(self) -> dict[str, MetricDefinition]:
-        return {metric.key: metric for metric in self.metric}
-
-
-def load_definition(path: Path) -> ScorecardDefinition:
-    with path.open("rb") as handle:
-        return ScorecardDefinition.model_validate(tomllib.load(handle))
-
-
-@cache
-def default_definition() -> ScorecardDefinition:
-    return load_definition(CONTENT_DIR / "scorecard.toml")
-
 
 # --- aggregates ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from coaching.definition import ScorecardDefinition
 from coaching.library import Library, Practice
 from coaching.models import Kudos, Nudge, Rep, Team
 from coaching.nudges import Focus, weakest_metric
@@ -19,7 +20,6 @@ from coaching.scorecard import (
     BalancedScore,
     Figures,
     Scorecard,
-    ScorecardDefinition,
     balanced_score,
     build_scorecard,
     figures_by_rep,

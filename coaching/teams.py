@@ -7,8 +7,8 @@ from collections import defaultdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.definition import ScorecardDefinition
 from coaching.models import Rep, Team, TeamMember, TeamTarget
-from coaching.scorecard import ScorecardDefinition
 
 MAX_TEAM_NAME = 80
 

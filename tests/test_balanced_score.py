@@ -3,7 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coaching.scorecard import balanced_score, default_definition
+from coaching.definition import default_definition
+from coaching.scorecard import balanced_score
 
 DEFINITION = default_definition()
 TARGETS = {metric.key: metric.target for metric in DEFINITION.metrics}

@@ -4,10 +4,10 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 from bot.jobs import run_nudges
+from coaching.definition import default_definition
 from coaching.feedback import record_feedback
 from coaching.library import LANGUAGES, default_library
 from coaching.models import Nudge
-from coaching.scorecard import default_definition
 from tests.test_cli import repcoach
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
 

@@ -3,9 +3,9 @@
 import random
 from collections import Counter
 
+from coaching.definition import default_definition
 from coaching.library import default_library
 from coaching.nudges import History, Votes, choose_nudge, weakest_metric
-from coaching.scorecard import default_definition
 
 DEFINITION = default_definition()
 LIBRARY = default_library()

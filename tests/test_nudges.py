@@ -8,12 +8,12 @@ from sqlalchemy import delete, select
 from bot.blocks.nudges import ActionId, NudgeButton
 from bot.dev.local_slack import TEAM_ID
 from bot.jobs import run_nudges
+from coaching.definition import default_definition
 from coaching.library import default_library
 from coaching.models import Nudge, Rep
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
-from coaching.scorecard import default_definition
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from coaching.scorecard import ScorecardDefinition
+from coaching.definition import ScorecardDefinition
 
 KEY_METRICS = ("csat", "fcr_rate", "recommit_rate", "aht")
 

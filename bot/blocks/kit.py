@@ -11,9 +11,10 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from coaching.definition import PERSPECTIVES, ScorecardDefinition
 from coaching.fields import DATE_ALIASES, FIELDS, MAX_DAYS_BACK
 from coaching.outcomes import RecordedDay
-from coaching.scorecard import PERSPECTIVES, Scorecard, ScorecardDefinition
+from coaching.scorecard import Scorecard
 from content import CONTENT_DIR
 
 Message = dict  # {"text": ..., "blocks": [...]}

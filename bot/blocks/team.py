@@ -7,9 +7,9 @@ import base64
 from bot.blocks.charts import team_trend_png
 from bot.blocks.kit import Message, context, render, scorecard_blocks, section, sections
 from bot.slack.mentions import mention
+from coaching.definition import ScorecardDefinition
 from coaching.library import Library
 from coaching.recognition import Recognition
-from coaching.scorecard import ScorecardDefinition
 from coaching.summary import TeamSummary
 
 

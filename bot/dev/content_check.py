@@ -5,9 +5,9 @@ from __future__ import annotations
 from jinja2 import TemplateError
 
 from bot.blocks.nudges import nudge_message
+from coaching.definition import ScorecardDefinition
 from coaching.library import LANGUAGES, Library
 from coaching.nudges import Focus, NudgeChoice
-from coaching.scorecard import ScorecardDefinition
 
 MESSAGE_LIMIT = 3000
 

@@ -23,12 +23,12 @@ from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
 from bot.jobs import JOBS
 from coaching import db, outbox
+from coaching.definition import default_definition
 from coaching.feedback import practice_stats
 from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
 from coaching.models import OutboxMessage
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
-from coaching.scorecard import default_definition
 from coaching.teams import find_team
 
 PROMPT_TEXT = "repcoach> "
