@@ -7,11 +7,13 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from coaching.refusals import Refusal
+
 MAX_TEXT_LENGTH = 500
 MAX_DAYS_BACK = 14
 
 
-class LogInputError(ValueError):
+class LogInputError(Refusal):
     """Bad input from a rep; the message is shown to them as it is, and `key` names the figure at fault."""
 
     def __init__(self, message: str, key: str | None = None):

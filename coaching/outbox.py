@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import insert_new
 from coaching.models import OutboxMessage
+from coaching.refusals import Refusal
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 
@@ -124,7 +125,7 @@ def mark_retry(
     return True
 
 
-class OutboxError(ValueError):
+class OutboxError(Refusal):
     """An outbox request that cannot be carried out; the message says why."""
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coaching.fields import read_iso_day
 from coaching.library import LANGUAGES, Language
 from coaching.models import Rep, TeamHoliday, TimeOff
+from coaching.refusals import Refusal
 
 DEFAULT_NUDGE_TIME = time(9, 30)
 DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
@@ -21,7 +22,7 @@ MAX_PAUSE_DAYS = 365
 MAX_AWAY_DAYS = 366
 
 
-class PreferenceError(ValueError):
+class PreferenceError(Refusal):
     """A preference given in a form we cannot use; the message says what would work."""
 
 

@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from coaching.definition import ScorecardDefinition
 from coaching.models import Rep, Team, TeamMember, TeamTarget
+from coaching.refusals import Refusal
 
 MAX_TEAM_NAME = 80
 
 
-class TeamError(ValueError):
+class TeamError(Refusal):
     """A team request that cannot be carried out; the message says why."""
 
 

@@ -12,15 +12,13 @@ from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.listeners.privacy import confirmation
-from bot.slack.mentions import MentionError
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
+from coaching.refusals import Refusal
 from coaching.reps import local_today
 from coaching.schedule import plan_tip
-from coaching.teams import TeamError, teams_led_by
-
-REFUSED = (PreferenceError, TeamError, MentionError)
+from coaching.teams import teams_led_by
 
 
 def register(app: App, deps: Deps) -> None:
@@ -61,7 +59,7 @@ def register(app: App, deps: Deps) -> None:
                 rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
                 request = CoachRequest(session, rep, local_today(rep, now), rest.split(), rest.strip(), deps, client)
                 answer = handler(request)
-        except REFUSED as error:
+        except Refusal as error:
             ack(response_type="ephemeral", **problem(str(error)))
             return
         ack(response_type="ephemeral", **answer)

@@ -6,12 +6,14 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
+from bot.blocks.kit import problem
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
 from bot.home import HomeAction, publish_home, refresh_home
 from bot.onboarding import queue_welcome
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
+from coaching.refusals import Refusal
 from coaching.reps import local_today
 
 
@@ -33,9 +35,16 @@ def register(app: App, deps: Deps) -> None:
         @app.action(action_id)
         def changed(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
             # Stored before the ack, so what Slack shows next already has it.
-            with deps.sessions.begin() as session:
-                rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
-                change(rep, action, local_today(rep, deps.now()))
+            try:
+                with deps.sessions.begin() as session:
+                    rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
+                    change(rep, action, local_today(rep, deps.now()))
+            except Refusal as error:
+                ack()
+                # The Home tab has no ephemeral answer: the app's own DM is the private place to say why.
+                refused = problem(str(error))
+                after_answer(lambda: client.chat_postMessage(channel=context.user_id, **refused))
+                return
             ack()
             after_answer(lambda: refresh_home(deps, client, context))
 

@@ -8,11 +8,12 @@ from sqlalchemy import select
 
 from bot.blocks.kit import problem, scorecard_message
 from bot.deps import Deps
-from bot.slack.mentions import MentionError, mention, user_id
+from bot.slack.mentions import mention, user_id
 from bot.slack.profiles import rep_with_profile
 from coaching import access
 from coaching.models import Rep
 from coaching.periods import PERIOD_NAMES, current_period
+from coaching.refusals import Refusal
 from coaching.reps import local_today
 from coaching.scorecard import build_scorecard, rep_scope, team_scope
 from coaching.teams import find_team, targets_for, team_of, teams_led_by
@@ -35,7 +36,7 @@ def register(app: App, deps: Deps) -> None:
                 period = current_period(period_name, local_today(viewer, now))
                 subject = _subject(session, viewer, words)
                 scorecard, title, own = _scorecard(session, deps, viewer, subject, period)
-        except (MentionError, ValueError) as error:
+        except Refusal as error:
             ack(response_type="ephemeral", **problem(str(error), nothing_saved=False))
             return
         ack(response_type="ephemeral", **scorecard_message(scorecard, title, own))
@@ -60,20 +61,20 @@ def _subject(session, viewer: Rep, words: list[str]):
         if len(words) == 1:
             led = teams_led_by(session, viewer)
             if len(led) != 1:
-                raise ValueError(
+                raise Refusal(
                     access.REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`."
                 )
             return led[0]
         found = find_team(session, " ".join(words[1:]).strip('"“”'), viewer.workspace_id)
         if not access.may_view_team(session, viewer, found):
-            raise ValueError(access.REFUSAL)
+            raise Refusal(access.REFUSAL)
         return found
     if len(words) > 1:
-        raise ValueError(f"{USAGE}; `{' '.join(words)[:40]}` is not one of those.")
+        raise Refusal(f"{USAGE}; `{' '.join(words)[:40]}` is not one of those.")
     if not words[0].startswith("<@"):
-        raise ValueError(f"{USAGE}; `{words[0][:30]}` is not one of those.")
+        raise Refusal(f"{USAGE}; `{words[0][:30]}` is not one of those.")
     query = select(Rep).where(Rep.workspace_id == viewer.workspace_id, Rep.user_id == user_id(words[0]))
     subject = session.scalars(query).first()
     if not access.may_view_rep(session, viewer, subject):
-        raise ValueError(access.REFUSAL)
+        raise Refusal(access.REFUSAL)
     return subject

@@ -6,12 +6,14 @@ import re
 
 from markupsafe import Markup
 
+from coaching.refusals import Refusal
+
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _CHANNEL = re.compile(r"<#(C[A-Z0-9]+)(?:\|[^>]*)?>")
 _QUOTES = {'"': '"', "“": "”", "'": "'"}
 
 
-class MentionError(ValueError):
+class MentionError(Refusal):
     """Text where a mention was expected; the message says what to type."""
 
 
