@@ -17,9 +17,9 @@ from bot.delivery.sender import DrainReport, OutboxSender
 from bot.deps import Deps
 from bot.home import publish_home
 from bot.slack.profiles import refresh_profiles
-from coaching import outbox
-from coaching.due import due_local_date
-from coaching.models import OutboxMessage, Rep, Team
+from coaching.due import delivery_key, due_local_date
+from coaching.models import Rep, Team
+from coaching.outbox import Outgoing, is_queued, queue_message, queue_messages
 from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
 from coaching.schedule import plan_due_nudges
@@ -68,20 +68,17 @@ def run_nudges(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta
     with deps.sessions.begin() as session:
         reps = installed(session, deps, clients, list(session.scalars(select(Rep))))
         planned = plan_due_nudges(session, at, deps.library, deps.definition, deps.seed, reps)
-        outbox.enqueue(
-            session,
-            [
-                {
-                    "workspace_id": nudge.rep.workspace_id,
-                    "kind": "nudge",
-                    "recipient": nudge.rep.user_id,
-                    "idempotency_key": nudge.delivery_key,
-                    "payload": nudge_message(nudge.nudge_id, nudge.choice, nudge.language),
-                }
-                for nudge in planned
-            ],
-            deps.now(),
-        )
+        messages = [
+            Outgoing(
+                workspace_id=nudge.rep.workspace_id,
+                kind="nudge",
+                recipient=nudge.rep.user_id,
+                key=delivery_key(nudge.rep, nudge.local_date),
+                message=nudge_message(nudge.nudge_id, nudge.choice, nudge.language),
+            )
+            for nudge in planned
+        ]
+        queue_messages(session=session, messages=messages, now=deps.now())
     return JobReport(len(planned), OutboxSender(deps).drain(wait_for_retries))
 
 
@@ -102,24 +99,18 @@ def run_weekly_summaries(deps: Deps, at: datetime, wait_for_retries: timedelta =
 
 
 def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key: str) -> int:
-    if _queued(session, key):
+    if is_queued(session, key):
         return 0
     summary = build_team_summary(session, team, week, deps.definition, deps.library)
     message = summary_message(summary, deps.definition, deps.library)
-    return len(
-        outbox.enqueue(
-            session,
-            [
-                {
-                    "workspace_id": team.workspace_id,
-                    "kind": "summary",
-                    "recipient": lead.user_id,
-                    "idempotency_key": key,
-                    "payload": message,
-                }
-            ],
-            deps.now(),
-        )
+    return queue_message(
+        session=session,
+        workspace_id=team.workspace_id,
+        kind="summary",
+        recipient=lead.user_id,
+        key=key,
+        message=message,
+        now=deps.now(),
     )
 
 
@@ -138,25 +129,19 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
                 continue
             week = week_of(friday)
             key = f"recognition:{team.id}:{week.start}"
-            if _queued(session, key):
+            if is_queued(session, key):
                 continue
             recognition = weekly_recognition(session, team, week, deps.definition)
             if recognition is None:
                 continue
-            planned += len(
-                outbox.enqueue(
-                    session,
-                    [
-                        {
-                            "workspace_id": team.workspace_id,
-                            "kind": "recognition",
-                            "recipient": team.channel_id,
-                            "idempotency_key": key,
-                            "payload": recognition_message(recognition, deps.definition),
-                        }
-                    ],
-                    deps.now(),
-                )
+            planned += queue_message(
+                session=session,
+                workspace_id=team.workspace_id,
+                kind="recognition",
+                recipient=team.channel_id,
+                key=key,
+                message=recognition_message(recognition, deps.definition),
+                now=deps.now(),
             )
     return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
 
@@ -186,7 +171,3 @@ JOBS = {
     "recognition": run_recognition,
     "home": run_home_refresh,
 }
-
-
-def _queued(session: Session, key: str) -> bool:
-    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None

@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 from bot.blocks.kit import Message, render, section
 from bot.blocks.nudges import BUTTON_LABELS, ActionId
 from bot.deps import Deps
-from coaching import outbox, preferences
+from coaching import preferences
 from coaching.library import Language
 from coaching.models import Rep
+from coaching.outbox import queue_message
 
 
 def welcome_message(language: Language) -> Message:
@@ -26,17 +27,12 @@ def welcome_message(language: Language) -> Message:
 
 def queue_welcome(session: Session, deps: Deps, rep: Rep) -> bool:
     """Queues the welcome unless this person already had it; the key makes it once per person."""
-    queued = outbox.enqueue(
-        session,
-        [
-            {
-                "workspace_id": rep.workspace_id,
-                "kind": "welcome",
-                "recipient": rep.user_id,
-                "idempotency_key": f"welcome:{rep.workspace_id}:{rep.user_id}",
-                "payload": welcome_message(preferences.language(rep)),
-            }
-        ],
-        deps.now(),
+    return queue_message(
+        session=session,
+        workspace_id=rep.workspace_id,
+        kind="welcome",
+        recipient=rep.user_id,
+        key=f"welcome:{rep.workspace_id}:{rep.user_id}",
+        message=welcome_message(preferences.language(rep)),
+        now=deps.now(),
     )
-    return bool(queued)

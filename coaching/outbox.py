@@ -8,8 +8,10 @@ lease runs out another sender claims them, marked uncertain.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -55,6 +57,45 @@ def enqueue(session: Session, messages: list[dict], now: datetime) -> dict[str, 
         for message in messages
     ]
     return insert_new(session, OutboxMessage, rows, "idempotency_key")
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to queue: where it goes, and the key that makes it go once however often it is queued."""
+
+    workspace_id: str
+    kind: str
+    recipient: str
+    key: str
+    message: dict[str, Any]
+
+
+def queue_messages(*, session: Session, messages: Sequence[Outgoing], now: datetime) -> int:
+    """Queues each message whose key is new, in one statement; returns how many were. The caller commits."""
+    rows = [
+        {
+            "workspace_id": outgoing.workspace_id,
+            "kind": outgoing.kind,
+            "recipient": outgoing.recipient,
+            "idempotency_key": outgoing.key,
+            "payload": outgoing.message,
+        }
+        for outgoing in messages
+    ]
+    return len(enqueue(session, rows, now))
+
+
+def queue_message(
+    *, session: Session, workspace_id: str, kind: str, recipient: str, key: str, message: dict[str, Any], now: datetime
+) -> bool:
+    """Queues one message unless its key was queued before; says whether it was. The caller commits."""
+    outgoing = Outgoing(workspace_id, kind, recipient, key, message)
+    return queue_messages(session=session, messages=[outgoing], now=now) == 1
+
+
+def is_queued(session: Session, key: str) -> bool:
+    """Whether a message with this key was ever queued: spares building one the key would refuse anyway."""
+    return session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)) is not None
 
 
 def claim(

@@ -13,8 +13,9 @@ from bot.jobs import queue_summary
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.onboarding import queue_welcome
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
-from coaching import access, outbox
+from coaching import access
 from coaching.models import Kudos, Team, TeamMember
+from coaching.outbox import queue_message
 from coaching.reps import get_or_create_rep
 from coaching.summary import week_of
 from coaching.teams import (
@@ -139,18 +140,14 @@ def kudos(request: CoachRequest) -> Message:
     session.add(given)
     session.flush()
     public = not receiver.recognition_opt_out
-    outbox.enqueue(
-        session,
-        [
-            {
-                "workspace_id": giver.workspace_id,
-                "kind": "kudos",
-                "recipient": shared.channel_id if public else receiver.user_id,
-                "idempotency_key": f"kudos:{given.id}",
-                "payload": kudos_message(giver.user_id, receiver.user_id, reason),
-            }
-        ],
-        request.deps.now(),
+    queue_message(
+        session=session,
+        workspace_id=giver.workspace_id,
+        kind="kudos",
+        recipient=shared.channel_id if public else receiver.user_id,
+        key=f"kudos:{given.id}",
+        message=kudos_message(giver.user_id, receiver.user_id, reason),
+        now=request.deps.now(),
     )
     request.after.append(lambda: OutboxSender(request.deps).drain())
     if public:
