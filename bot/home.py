@@ -17,7 +17,8 @@ from coaching import preferences
 from coaching.models import Nudge, Rep
 from coaching.periods import current_period
 from coaching.reps import get_or_create_rep, local_today
-from coaching.scorecard import balanced_score, build_scorecard, figures_by_rep, rep_scope
+from coaching.scorecard import build_scorecard, figures_by_rep, rep_scope
+from coaching.scoring import balanced_score
 from coaching.streaks import logged_streak
 from coaching.teams import reps_of, targets_for, team_of, teams_led_by
 

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from coaching.fields import FIELD_BY_KEY
 from content import CONTENT_DIR
@@ -28,9 +28,18 @@ class MetricDefinition(BaseModel):
     unit: str = ""
     label_it: str
     unit_it: str = ""
+    # For an average or a per-day figure: how much one rep's daily figure typically varies from day to day. It is
+    # the prior for the spread when only a few days are logged, so two matching days are not taken as certainty.
+    day_spread: float | None = Field(default=None, gt=0)
 
     def label_in(self, language: str) -> str:
         return self.label_it if language == "it" else self.label
+
+    @model_validator(mode="after")
+    def _spread_where_needed(self) -> MetricDefinition:
+        if self.kind != "rate" and self.day_spread is None:
+            raise ValueError(f"{self.key}: an {self.kind} metric needs day_spread")
+        return self
 
     @field_validator("source")
     @classmethod
@@ -44,6 +53,10 @@ class MetricDefinition(BaseModel):
         if self.direction == "higher":
             return min(1.0, value / target)
         return 1.0 if value <= target else target / value
+
+    def missed_share(self, value: float, target: float) -> float:
+        """How far short of the target, as a share of it (0 when met): 0.1 is 10% short."""
+        return 1.0 - self.attainment(value, target)
 
     def meets(self, value: float, target: float) -> bool:
         return value >= target if self.direction == "higher" else value <= target
@@ -69,6 +82,13 @@ class MetricDefinition(BaseModel):
 
 class ScorecardDefinition(BaseModel):
     metric: list[MetricDefinition]
+    # A customer metric further below target than this share of it shuts out every other perspective; nearer the
+    # target the others fade in, so the score has no cliff. Below 0.12 one step of 1% could move the score 5 points.
+    customer_tolerance: float = Field(default=0.15, ge=0.12, le=0.5)
+    # A metric becomes a rep's focus, or a lead's at-risk flag, only when it is at least this likely below target.
+    focus_confidence: float = Field(default=0.8, gt=0.5, lt=1)
+    # Recognition names a rep only with at least this many contacts behind the week's figures.
+    recognition_min_contacts: int = Field(default=60, ge=1)
     # The SQL aggregate expressions, built once: rebuilding them took most of a scorecard query's time.
     _aggregates: list | None = PrivateAttr(default=None)
 
@@ -78,6 +98,9 @@ class ScorecardDefinition(BaseModel):
 
     def by_key(self) -> dict[str, MetricDefinition]:
         return {metric.key: metric for metric in self.metric}
+
+    def default_targets(self) -> dict[str, float]:
+        return {metric.key: metric.target for metric in self.metric}
 
 
 def load_definition(path: Path) -> ScorecardDefinition:

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Row, case, func, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among
 from coaching.definition import MetricDefinition, Perspective, ScorecardDefinition, default_definition
+from coaching.evidence import Sample
 from coaching.models import DayLog, TeamMember
 from coaching.periods import Period
+from coaching.scoring import BalancedScore, balanced_score
 
 # --- aggregates ---------------------------------------------------------------------------------
 
@@ -27,15 +30,16 @@ def team_scope(team_id: int) -> Scope:
     return DayLog.rep_id.in_(select(TeamMember.rep_id).where(TeamMember.team_id == team_id))
 
 
-def _aggregate_columns(definition: ScorecardDefinition) -> list:
-    """Numerator and denominator per metric; a day counts only for the figures it logged."""
+def _aggregate_columns(definition: ScorecardDefinition) -> list[Any]:
+    """Per metric: numerator, denominator, sum of squares (not for rates) and days logged; a day counts only for
+    the figures it logged."""
     if definition._aggregates is None:
         definition._aggregates = _build_aggregates(definition)
     return definition._aggregates
 
 
-def _build_aggregates(definition: ScorecardDefinition) -> list:
-    columns = [func.count(DayLog.id).label("days")]
+def _build_aggregates(definition: ScorecardDefinition) -> list[Any]:
+    columns: list[Any] = [func.count(DayLog.id).label("days")]
     for metric in definition.metrics:
         source = getattr(DayLog, metric.source)
         logged = source.is_not(None)
@@ -43,30 +47,50 @@ def _build_aggregates(definition: ScorecardDefinition) -> list:
             numerator, denominator = func.sum(source), func.sum(case((logged, DayLog.contacts)))
         elif metric.kind == "average":
             numerator, denominator = func.sum(source * DayLog.contacts), func.sum(case((logged, DayLog.contacts)))
+            columns.append(func.sum(source * source * DayLog.contacts).label(f"{metric.key}__sq"))
         else:
             numerator, denominator = func.sum(source), func.count(source)
-        columns += [numerator.label(f"{metric.key}__num"), denominator.label(f"{metric.key}__den")]
+            columns.append(func.sum(source * source).label(f"{metric.key}__sq"))
+        columns += [
+            numerator.label(f"{metric.key}__num"),
+            denominator.label(f"{metric.key}__den"),
+            func.count(source).label(f"{metric.key}__days"),
+        ]
     return columns
 
 
-def _values(row, definition: ScorecardDefinition) -> dict[str, float | None]:
-    values: dict[str, float | None] = {}
-    for metric in definition.metrics:
-        numerator, denominator = row._mapping[f"{metric.key}__num"], row._mapping[f"{metric.key}__den"]
-        values[metric.key] = float(numerator) / float(denominator) if numerator is not None and denominator else None
-    return values
+def _samples(row: Row[Any], definition: ScorecardDefinition) -> dict[str, Sample]:
+    found = row._mapping
+    return {
+        metric.key: Sample(
+            total=float(found[f"{metric.key}__num"] or 0),
+            weight=float(found[f"{metric.key}__den"] or 0),
+            squares=float(found.get(f"{metric.key}__sq") or 0),
+            days=int(found[f"{metric.key}__days"] or 0),
+        )
+        for metric in definition.metrics
+    }
 
 
 @dataclass(frozen=True)
 class Figures:
     days: int
-    values: dict[str, float | None]
+    samples: dict[str, Sample]
+
+    @property
+    def values(self) -> dict[str, float | None]:
+        return {key: sample.value for key, sample in self.samples.items()}
+
+    @property
+    def contacts(self) -> float:
+        """Contacts behind the figures: the most any rate or average rests on."""
+        return max((sample.weight for sample in self.samples.values() if sample.days), default=0.0)
 
 
 def span_figures(session: Session, scope: Scope, first: date, last: date, definition: ScorecardDefinition) -> Figures:
     query = select(*_aggregate_columns(definition)).where(scope, DayLog.day >= first, DayLog.day <= last)
     row = session.execute(query).one()
-    return Figures(row.days, _values(row, definition))
+    return Figures(row.days, _samples(row, definition))
 
 
 def figures_by_rep(
@@ -78,48 +102,7 @@ def figures_by_rep(
         .where(among(DayLog.rep_id, rep_ids), DayLog.day >= first, DayLog.day <= last)
         .group_by(DayLog.rep_id)
     )
-    return {row.rep_id: Figures(row.days, _values(row, definition)) for row in session.execute(query)}
-
-
-# --- the balanced score --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BalancedScore:
-    value: float | None
-    # Customer metrics below target; while there are any, process, growth and learning gains do not count.
-    customer_below_target: tuple[str, ...]
-
-
-def balanced_score(
-    values: Mapping[str, float | None], definition: ScorecardDefinition, targets: Mapping[str, float]
-) -> BalancedScore:
-    """0 to 100: the weighted share of targets met, with the customer first.
-
-    While any customer metric is below target, only the customer perspective counts, and the score
-    is capped below what meeting every customer target gives. So cutting handle time or selling
-    more can never lift the score while a customer metric slips.
-    """
-    earned = possible = 0.0
-    below: list[str] = []
-    others: list[tuple[float, float]] = []
-    for metric in definition.metrics:
-        value = values.get(metric.key)
-        if value is None:
-            continue
-        attainment = metric.attainment(value, targets[metric.key])
-        possible += metric.weight
-        if metric.perspective == "customer":
-            earned += metric.weight * attainment
-            if not metric.meets(value, targets[metric.key]):
-                below.append(metric.key)
-        else:
-            others.append((metric.weight, attainment))
-    if not possible:
-        return BalancedScore(None, ())
-    if not below:
-        earned += sum(weight * attainment for weight, attainment in others)
-    return BalancedScore(round(100 * earned / possible, 1), tuple(below))
+    return {row.rep_id: Figures(row.days, _samples(row, definition)) for row in session.execute(query)}
 
 
 # --- the scorecard -------------------------------------------------------------------------------

@@ -17,15 +17,14 @@ from coaching.nudges import Focus, weakest_metric
 from coaching.periods import Period
 from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.scorecard import (
-    BalancedScore,
     Figures,
     Scorecard,
-    balanced_score,
     build_scorecard,
     figures_by_rep,
     span_figures,
     team_scope,
 )
+from coaching.scoring import BalancedScore, balanced_score
 from coaching.teams import reps_of, targets_for
 
 HISTORY_WEEKS = 8
