@@ -12,9 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coaching.models import Rep, Team, TeamMember
+from coaching.refusals import Refusal
+from coaching.reps import find_rep
+from coaching.teams import find_team, teams_led_by
 
 REFUSAL = "You can see your own figures, and team leads see their own team's. I can't show you that one."
 NOT_ADMIN = "Only workspace admins, and people an admin has named, can manage teams."
+
+
+class NotAllowed(Refusal):
+    """A request for figures the person may not see; the same answer whether or not the subject exists."""
 
 
 def led_team_ids(session: Session, viewer: Rep) -> set[int]:
@@ -37,3 +44,24 @@ def may_view_team(session: Session, viewer: Rep, team: Team | None) -> bool:
 
 def may_manage_teams(viewer: Rep) -> bool:
     return viewer.is_admin
+
+
+def rep_to_view(*, session: Session, viewer: Rep, user_id: str) -> Rep:
+    """The rep with Slack id `user_id` in the viewer's workspace, if the viewer may see their figures."""
+    subject = find_rep(session, viewer.workspace_id, user_id)
+    if subject is None or not may_view_rep(session, viewer, subject):
+        raise NotAllowed(REFUSAL)
+    return subject
+
+
+def team_to_view(*, session: Session, viewer: Rep, name: str | None) -> Team:
+    """The team named `name`, or without a name the one team the viewer leads, if the viewer may see it."""
+    if name is None:
+        led = teams_led_by(session, viewer)
+        if len(led) != 1:
+            raise NotAllowed(REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`.")
+        return led[0]
+    found = find_team(session, name, viewer.workspace_id)
+    if found is None or not may_view_team(session, viewer, found):
+        raise NotAllowed(REFUSAL)
+    return found

@@ -39,11 +39,12 @@ def _slack_user(workspace_id: str, user_id: str) -> dict[str, str]:
     return {"workspace_id": workspace_id, "user_id": user_id}
 
 
-def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
-    def find():
-        return session.scalars(_REP_BY_SLACK_USER, _slack_user(workspace_id, user_id))
+def find_rep(session: Session, workspace_id: str, user_id: str) -> Rep | None:
+    return session.scalars(_REP_BY_SLACK_USER, _slack_user(workspace_id, user_id)).one_or_none()
 
-    rep = find().one_or_none()
+
+def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
+    rep = find_rep(session, workspace_id, user_id)
     if rep is not None:
         return rep
     try:
@@ -52,7 +53,7 @@ def get_or_create_rep(session: Session, workspace_id: str, user_id: str) -> Rep:
             session.add(rep)
     except IntegrityError:
         # Another request created the same rep a moment ago.
-        rep = find().one()
+        rep = session.scalars(_REP_BY_SLACK_USER, _slack_user(workspace_id, user_id)).one()
     return rep
 
 

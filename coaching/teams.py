@@ -87,6 +87,13 @@ def team_of(session: Session, rep: Rep) -> Team | None:
     return session.scalars(query.limit(1)).first()
 
 
+def shared_team(session: Session, rep: Rep, other: Rep) -> Team | None:
+    """The first team (lowest id) that both reps belong to."""
+    mine = select(TeamMember.team_id).where(TeamMember.rep_id == rep.id)
+    query = select(Team).join(TeamMember).where(TeamMember.rep_id == other.id, TeamMember.team_id.in_(mine))
+    return session.scalars(query.order_by(Team.id).limit(1)).first()
+
+
 def set_targets(session: Session, team: Team, targets: dict[str, float]) -> None:
     for metric, target in targets.items():
         session.merge(TeamTarget(team_id=team.id, metric=metric, target=target))

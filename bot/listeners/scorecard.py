@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy import select
 
 from bot.blocks.kit import problem, scorecard_message
 from bot.deps import Deps
 from bot.slack.mentions import mention, user_id
 from bot.slack.profiles import rep_with_profile
 from coaching import access
-from coaching.models import Rep
+from coaching.models import Rep, Team
 from coaching.periods import PERIOD_NAMES, current_period
 from coaching.refusals import Refusal
 from coaching.reps import local_today
 from coaching.scorecard import build_scorecard, rep_scope, team_scope
-from coaching.teams import find_team, targets_for, team_of, teams_led_by
+from coaching.teams import targets_for, team_of
 
 USAGE = "`/scorecard` takes a period (week, month or quarter), optionally after `@rep` or `team [NAME]`"
 
@@ -53,28 +52,15 @@ def _scorecard(session, deps: Deps, viewer: Rep, subject, period):
     return build_scorecard(session, team_scope(subject.id), period, deps.definition, targets), title, False
 
 
-def _subject(session, viewer: Rep, words: list[str]):
-    """The rep or team asked about; raises the one refusal when the viewer may not see it, whatever the reason."""
+def _subject(session, viewer: Rep, words: list[str]) -> Rep | Team:
+    """The rep or team asked about; `coaching.access` refuses, in one way, what the viewer may not see."""
     if not words:
         return viewer
     if words[0].lower() == "team":
-        if len(words) == 1:
-            led = teams_led_by(session, viewer)
-            if len(led) != 1:
-                raise Refusal(
-                    access.REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`."
-                )
-            return led[0]
-        found = find_team(session, " ".join(words[1:]).strip('"“”'), viewer.workspace_id)
-        if not access.may_view_team(session, viewer, found):
-            raise Refusal(access.REFUSAL)
-        return found
+        name = " ".join(words[1:]).strip('"“”') if len(words) > 1 else None
+        return access.team_to_view(session=session, viewer=viewer, name=name)
     if len(words) > 1:
         raise Refusal(f"{USAGE}; `{' '.join(words)[:40]}` is not one of those.")
     if not words[0].startswith("<@"):
         raise Refusal(f"{USAGE}; `{words[0][:30]}` is not one of those.")
-    query = select(Rep).where(Rep.workspace_id == viewer.workspace_id, Rep.user_id == user_id(words[0]))
-    subject = session.scalars(query).first()
-    if not access.may_view_rep(session, viewer, subject):
-        raise Refusal(access.REFUSAL)
-    return subject
+    return access.rep_to_view(session=session, viewer=viewer, user_id=user_id(words[0]))

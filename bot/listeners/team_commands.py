@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, select
-
 from bot.blocks.kit import Message, simple
 from bot.blocks.team import kudos_message
 from bot.delivery.sender import OutboxSender
@@ -14,7 +12,7 @@ from bot.listeners.coach_request import CoachRequest, Handler
 from bot.onboarding import queue_welcome
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access
-from coaching.models import Kudos, Team, TeamMember
+from coaching.kudos import give_kudos
 from coaching.outbox import queue_message
 from coaching.reps import get_or_create_rep
 from coaching.summary import week_of
@@ -29,9 +27,6 @@ from coaching.teams import (
     set_targets,
     teams_led_by,
 )
-
-MAX_KUDOS_A_DAY = 5
-MAX_KUDOS_REASON = 280
 
 
 def team(request: CoachRequest) -> Message:
@@ -114,44 +109,28 @@ def kudos(request: CoachRequest) -> Message:
     if len(words) < 3 or words[1].lower() != "for":
         raise TeamError("Use `/coach kudos @rep for what they did`.")
     receiver_id = user_id(words[0])
-    reason = unescape(words[2]).strip()
-    session, giver = request.session, request.rep
-    if receiver_id == giver.user_id:
-        raise TeamError("Kudos are for someone else; your own wins show up in your scorecard.")
-    if len(reason) > MAX_KUDOS_REASON:
-        raise TeamError(f"Keep the reason to {MAX_KUDOS_REASON} characters; that one has {len(reason)}.")
-    given_today = session.scalar(
-        select(func.count(Kudos.id)).where(Kudos.giver_id == giver.id, Kudos.given_on == request.today)
+    giver = request.rep
+    given = give_kudos(
+        session=request.session,
+        giver=giver,
+        receiver=_rep(request, receiver_id),
+        reason=unescape(words[2]).strip(),
+        today=request.today,
+        now=request.deps.now(),
     )
-    if given_today >= MAX_KUDOS_A_DAY:
-        raise TeamError(f"You have given {MAX_KUDOS_A_DAY} kudos today, the most a day; more tomorrow.")
-    receiver = _rep(request, receiver_id)
-    shared = _shared_team(request, receiver)
-    if shared is None or not shared.channel_id:
-        raise TeamError("Kudos go to a team channel you share with them, and I don't know one.")
-    given = Kudos(
-        team_id=shared.id,
-        giver_id=giver.id,
-        receiver_id=receiver.id,
-        reason=reason,
-        given_on=request.today,
-        created_at=request.deps.now(),
-    )
-    session.add(given)
-    session.flush()
-    public = not receiver.recognition_opt_out
+    public = given.public
     queue_message(
-        session=session,
+        session=request.session,
         workspace_id=giver.workspace_id,
         kind="kudos",
-        recipient=shared.channel_id if public else receiver.user_id,
-        key=f"kudos:{given.id}",
-        message=kudos_message(giver.user_id, receiver.user_id, reason),
+        recipient=given.team.channel_id if public else receiver_id,
+        key=f"kudos:{given.kudos.id}",
+        message=kudos_message(giver.user_id, receiver_id, given.kudos.reason),
         now=request.deps.now(),
     )
     request.after.append(lambda: OutboxSender(request.deps).drain())
     if public:
-        return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{shared.channel_id}>.")
+        return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{given.team.channel_id}>.")
     return simple(
         f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly."
     )
@@ -200,13 +179,6 @@ def _admin_team_and_users(request: CoachRequest, rest: str):
 
 def _rep(request: CoachRequest, user: str):
     return get_or_create_rep(request.session, request.rep.workspace_id, user)
-
-
-def _shared_team(request: CoachRequest, receiver):
-    mine = select(TeamMember.team_id).where(TeamMember.rep_id == request.rep.id)
-    query = select(TeamMember.team_id).where(TeamMember.rep_id == receiver.id, TeamMember.team_id.in_(mine))
-    team_id = request.session.scalars(query.order_by(TeamMember.team_id).limit(1)).first()
-    return None if team_id is None else request.session.get(Team, team_id)
 
 
 def _mentions(users: list[str]) -> str:
