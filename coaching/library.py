@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
+from pydantic_core import ErrorDetails
 
 from coaching.definition import default_definition
 from content import CONTENT_DIR
@@ -16,6 +18,8 @@ from content import CONTENT_DIR
 Language = Literal["en", "it"]
 LANGUAGES: tuple[Language, ...] = ("en", "it")
 PRACTICES_DIR = CONTENT_DIR / "practices"
+# Below this, a rep who is coached on one metric week after week soon meets the same practices again.
+MIN_PRACTICES_PER_METRIC = 8
 
 PlainText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^<>&{}]*$")]
 
@@ -41,7 +45,8 @@ class Practice(BaseModel):
     it: PracticeText
 
     def text(self, language: Language) -> PracticeText:
-        return getattr(self, language)
+        text: PracticeText = getattr(self, language)
+        return text
 
 
 class LibraryError(Exception):
@@ -64,6 +69,27 @@ class Library:
 
     def stretch(self) -> list[Practice]:
         return [practice for practice in self.practices if practice.stretch]
+
+
+def coverage_faults(library: Library, metric_keys: Iterable[str]) -> list[str]:
+    """One line per metric with too few practices to coach it.
+
+    Only practices eligible whenever the metric is the focus count: not stretch ones, which go to reps
+    meeting every target, nor ones narrowed by `only_when_below`. Every practice carries every language,
+    so the count holds in each of them.
+    """
+    faults = []
+    for metric in metric_keys:
+        aimed = library.for_metric(metric)
+        always = sum(1 for practice in aimed if not practice.only_when_below)
+        if always < MIN_PRACTICES_PER_METRIC:
+            narrowed = len(aimed) - always
+            faults.append(
+                f"{metric} has {always} non-stretch practices in {' and '.join(LANGUAGES)}; "
+                f"at least {MIN_PRACTICES_PER_METRIC} are needed"
+                + (f" (not counting {narrowed} with only_when_below)" if narrowed else "")
+            )
+    return faults
 
 
 def load_library(directory: Path, metric_keys: set[str]) -> Library:
@@ -102,7 +128,7 @@ def load_library(directory: Path, metric_keys: set[str]) -> Library:
     return Library(tuple(practices))
 
 
-def _describe(fault: dict) -> str:
+def _describe(fault: ErrorDetails) -> str:
     location = ".".join(str(part) for part in fault["loc"])
     if fault["type"] == "missing" and fault["loc"] and fault["loc"][0] in LANGUAGES and len(fault["loc"]) == 1:
         return f"missing the {fault['loc'][0]} translation"

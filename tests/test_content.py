@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from bot.jobs import run_nudges
 from coaching.definition import default_definition
 from coaching.feedback import record_feedback
-from coaching.library import LANGUAGES, default_library
+from coaching.library import LANGUAGES, MIN_PRACTICES_PER_METRIC, coverage_faults, default_library
 from coaching.models import Nudge
 from tests.test_cli import repcoach
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
@@ -26,12 +26,59 @@ try_today = "Una cosa da provare."
 """
 
 
-def test_the_library_covers_every_metric_with_at_least_four_practices_in_both_languages():
+def test_the_library_has_ten_practices_for_every_metric_and_three_stretch_ones_for_every_perspective():
     library = default_library()
-    coverage = Counter(metric for practice in library.practices if not practice.stretch for metric in practice.metrics)
-    assert len(library.practices) >= 40
-    assert all(coverage[metric.key] >= 4 for metric in default_definition().metrics), coverage
+    definition = default_definition()
+    # Ten leaves the weekly cycle room to keep a metric in focus for weeks without repeating a practice.
+    always = Counter(
+        metric
+        for practice in library.practices
+        if not practice.stretch and not practice.only_when_below
+        for metric in practice.metrics
+    )
+    stretch = Counter(
+        definition.by_key()[metric].perspective for practice in library.stretch() for metric in set(practice.metrics)
+    )
+    assert coverage_faults(library, definition.by_key()) == []
+    assert all(always[metric.key] >= 10 for metric in definition.metrics), always
+    assert all(stretch[metric.perspective] >= 3 for metric in definition.metrics), stretch
     assert all(practice.text(language).why for practice in library.practices for language in LANGUAGES)
+
+
+def practice_entry(practice_id: str, metric: str, extra: str = "") -> str:
+    return GOOD_ENTRY.replace("fcr-good", practice_id).replace('["fcr_rate"]', f'["{metric}"]\n{extra}')
+
+
+def write_library(directory, short_metric: str, short_count: int) -> None:
+    """Every metric gets the minimum except short_metric, which also gets practices that must not count."""
+    entries = []
+    for metric in default_definition().by_key():
+        count = short_count if metric == short_metric else MIN_PRACTICES_PER_METRIC
+        entries += [practice_entry(f"{metric.replace('_', '-')}-{n}", metric) for n in range(count)]
+    entries.append(practice_entry("only-below", short_metric, f'only_when_below = ["{short_metric}"]'))
+    entries.append(practice_entry("a-stretch", short_metric, "stretch = true"))
+    (directory / "practices.toml").write_text("".join(entries))
+
+
+def test_content_check_refuses_a_library_with_too_few_practices_for_a_metric(tmp_path):
+    write_library(tmp_path, "upsell_rate", MIN_PRACTICES_PER_METRIC - 3)
+
+    result = repcoach("content", "check", "--dir", str(tmp_path), database_url=f"sqlite:///{tmp_path / 'x.db'}")
+
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    thin = [line for line in result.stderr.splitlines() if "are needed" in line]
+    assert thin == [
+        "upsell_rate has 5 non-stretch practices in en and it; at least 8 are needed "
+        "(not counting 1 with only_when_below)"
+    ]
+
+
+def test_content_check_accepts_a_library_with_the_minimum_for_every_metric(tmp_path):
+    write_library(tmp_path, "referral_rate", MIN_PRACTICES_PER_METRIC)
+
+    result = repcoach("content", "check", "--dir", str(tmp_path), database_url=f"sqlite:///{tmp_path / 'x.db'}")
+
+    assert result.returncode == 0, result.stderr
 
 
 def test_content_check_passes_on_the_shipped_library(tmp_path):

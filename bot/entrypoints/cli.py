@@ -25,7 +25,14 @@ from bot.jobs import JOBS
 from coaching import db, outbox
 from coaching.definition import default_definition
 from coaching.feedback import practice_stats
-from coaching.library import LANGUAGES, PRACTICES_DIR, LibraryError, default_library, load_library
+from coaching.library import (
+    LANGUAGES,
+    PRACTICES_DIR,
+    LibraryError,
+    coverage_faults,
+    default_library,
+    load_library,
+)
 from coaching.models import OutboxMessage
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
@@ -384,6 +391,9 @@ def run_content_check(settings: Settings, args: argparse.Namespace) -> None:
         library = load_library(args.dir, set(definition.by_key()))
     except LibraryError as error:
         raise CommandError(f"the practice library has {len(error.faults)} faults:\n" + str(error)) from None
+    thin = coverage_faults(library, definition.by_key())
+    if thin:
+        raise CommandError(f"the practice library is too thin for {len(thin)} metrics:\n" + "\n".join(thin))
     faults = template_faults(library, definition)
     if faults:
         raise CommandError(f"{len(faults)} messages fail to render:\n" + "\n".join(faults))
