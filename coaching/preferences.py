@@ -127,6 +127,32 @@ def parse_days_list(words: list[str]) -> list[date]:
     return sorted(set(days))
 
 
+def set_nudge_time(*, rep: Rep, text: str) -> str:
+    rep.nudge_time = parse_time(text)
+    return rep.nudge_time
+
+
+def set_work_days(*, rep: Rep, text: str) -> str:
+    rep.work_days = parse_days(text)
+    return rep.work_days
+
+
+def set_language(*, rep: Rep, text: str) -> Language:
+    chosen = parse_language(text)
+    rep.language = chosen
+    return chosen
+
+
+def pause_tips(*, rep: Rep, today: date, text: str = "") -> date:
+    """Pauses tips through the returned day (PAUSED_INDEFINITELY without a number of days)."""
+    rep.paused_until = parse_pause(text, today)
+    return rep.paused_until
+
+
+def resume_tips(*, rep: Rep) -> None:
+    rep.paused_until = None
+
+
 def add_time_off(session: Session, rep: Rep, first: date, last: date) -> None:
     session.add(TimeOff(rep_id=rep.id, first_day=first, last_day=last))
 

@@ -74,38 +74,34 @@ def tip(request: CoachRequest) -> Message:
 
 
 def pause(request: CoachRequest) -> Message:
-    rep = request.rep
-    rep.paused_until = preferences.parse_pause(request.text, request.today)
-    if rep.paused_until == PAUSED_INDEFINITELY:
+    paused_until = preferences.pause_tips(rep=request.rep, today=request.today, text=request.text)
+    if paused_until == PAUSED_INDEFINITELY:
         return simple(":pause_button: Tips are paused until you say `/coach resume`.")
-    return simple(f":pause_button: Tips are paused through {day_label(rep.paused_until)}.")
+    return simple(f":pause_button: Tips are paused through {day_label(paused_until)}.")
 
 
 def resume(request: CoachRequest) -> Message:
-    request.rep.paused_until = None
+    preferences.resume_tips(rep=request.rep)
     return simple(":arrow_forward: Tips are back on, from your next working day.")
 
 
 def set_time(request: CoachRequest) -> Message:
-    rep = request.rep
-    rep.nudge_time = preferences.parse_time(request.text)
-    return simple(f":alarm_clock: Your tips now come at {rep.nudge_time} ({rep.tz}).")
+    chosen = preferences.set_nudge_time(rep=request.rep, text=request.text)
+    return simple(f":alarm_clock: Your tips now come at {chosen} ({request.rep.tz}).")
 
 
 def set_days(request: CoachRequest) -> Message:
-    rep = request.rep
-    rep.work_days = preferences.parse_days(request.text)
-    return simple(f":calendar: Your tips now come on {rep.work_days.replace(',', ', ')}.")
+    chosen = preferences.set_work_days(rep=request.rep, text=request.text)
+    return simple(f":calendar: Your tips now come on {chosen.replace(',', ', ')}.")
 
 
 def set_language(request: CoachRequest) -> Message:
-    rep = request.rep
-    rep.language = preferences.parse_language(request.text)
+    chosen = preferences.set_language(rep=request.rep, text=request.text)
     return simple(
         {
             "en": ":speech_balloon: Your tips now come in English.",
             "it": ":speech_balloon: I tuoi consigli ora arrivano in italiano.",
-        }[rep.language]
+        }[chosen]
     )
 
 

@@ -49,14 +49,11 @@ def register(app: App, deps: Deps) -> None:
             after_answer(lambda: refresh_home(deps, client, context))
 
     setting(
-        HomeAction.TIME,
-        lambda rep, action, _today: setattr(rep, "nudge_time", preferences.parse_time(action["selected_time"])),
+        HomeAction.TIME, lambda rep, action, _today: preferences.set_nudge_time(rep=rep, text=action["selected_time"])
     )
     setting(
         HomeAction.LANGUAGE,
-        lambda rep, action, _today: setattr(
-            rep, "language", preferences.parse_language(action["selected_option"]["value"])
-        ),
+        lambda rep, action, _today: preferences.set_language(rep=rep, text=action["selected_option"]["value"]),
     )
     setting(HomeAction.DAYS, _set_days)
     setting(HomeAction.PAUSE, _toggle_pause)
@@ -66,8 +63,11 @@ def _set_days(rep, action: dict, _today) -> None:
     chosen = [option["value"] for option in action.get("selected_options", [])]
     # Unticking every day would silence tips for good; pausing says that better, so keep the days.
     if chosen:
-        rep.work_days = preferences.parse_days(",".join(chosen))
+        preferences.set_work_days(rep=rep, text=",".join(chosen))
 
 
 def _toggle_pause(rep, _action: dict, today) -> None:
-    rep.paused_until = None if preferences.is_paused(rep, today) else preferences.PAUSED_INDEFINITELY
+    if preferences.is_paused(rep, today):
+        preferences.resume_tips(rep=rep)
+    else:
+        preferences.pause_tips(rep=rep, today=today)
