@@ -2,6 +2,9 @@
 
 Point SLACK_API_URL at `stand_in.api_url`. Responses to `response_url` are recorded too, at
 `stand_in.response_url(name)`. Run it alone with `python -m bot.dev.local_slack --port 3001`.
+
+Like Slack, it refuses a method with `missing_scope` unless the token has one of the method's scopes (those
+slack-manifest.yml requests, by default), and a post to a channel the bot is not in with `not_in_channel`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from bot.entrypoints.arguments import seconds
+from bot.slack.scopes import METHOD_SCOPES, manifest_bot_scopes, scope_for_conversation
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
@@ -55,6 +59,14 @@ class Faults:
 
 
 @dataclass
+class Channel:
+    """A channel the stand-in was told about; the bot is in it only once it joins (or is invited)."""
+
+    private: bool = False
+    bot_is_member: bool = False
+
+
+@dataclass
 class LocalSlack:
     users: dict[str, dict] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
@@ -63,8 +75,14 @@ class LocalSlack:
     any_user: bool = False
     # File bytes received at upload URLs, by file id.
     uploads: dict[str, bytes] = field(default_factory=dict)
-    # Seconds every Web API call takes to be answered, like a Slack far away.
+    # Seconds every Web API call takes to be answered, like a Slack far away, and more for some methods.
     latency: float = 0.0
+    method_latency: dict[str, float] = field(default_factory=dict)
+    # The bot token's scopes: what the manifest requests, unless a test takes some away.
+    scopes: tuple[str, ...] = field(default_factory=manifest_bot_scopes)
+    # Channels with a membership to respect. A channel id never added here is one a test made with the bot in it
+    # (a team created straight in the database), so posts to it are accepted.
+    channels: dict[str, Channel] = field(default_factory=dict)
     # The most calls to each method that were being answered at once.
     most_in_flight: Counter = field(default_factory=Counter)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -133,7 +151,10 @@ class LocalSlack:
             self._counts.clear()
             self._history.clear()
             self.uploads.clear()
+            self.channels.clear()
+            self.method_latency.clear()
             self.faults = Faults()
+            self.scopes = manifest_bot_scopes()
         with self._flight:
             self.most_in_flight.clear()
             self._gathered = False
@@ -163,6 +184,9 @@ class LocalSlack:
             **extra,
         }
 
+    def add_channel(self, channel_id: str, private: bool = False, bot_is_member: bool = False) -> None:
+        self.channels[channel_id] = Channel(private, bot_is_member)
+
     def arrive(self, method: str) -> None:
         """Counts a call in flight; holds it while the faults gather calls."""
         with self._flight:
@@ -187,8 +211,32 @@ class LocalSlack:
             number = self._counts[method]
         call.status, answer_headers, body, delay = self._misbehave(method, args, number) or (200, {}, None, 0)
         if body is None:
-            body = self.answer(method, args, workspace_of(headers))
-        return call.status, answer_headers, body, delay + self.latency
+            body = self.refusal(method, args) or self.answer(method, args, workspace_of(headers))
+        return call.status, answer_headers, body, delay + self.latency + self.method_latency.get(method, 0.0)
+
+    def refusal(self, method: str, args: dict) -> dict | None:
+        """Slack's answer to a call this token may not make: a scope it lacks, or a channel the bot is not in."""
+        if method in METHOD_SCOPES:
+            needed = scope_for_conversation(method, str(args.get("channel", "")))
+            if needed and not set(needed) & set(self.scopes):
+                return {
+                    "ok": False,
+                    "error": "missing_scope",
+                    "needed": ",".join(needed),
+                    "provided": ",".join(self.scopes),
+                }
+        channel = self.channels.get(str(args.get("channel", "")))
+        if channel is None or channel.bot_is_member:
+            return None
+        if method == "conversations.join":
+            if channel.private:
+                return {"ok": False, "error": "method_not_supported_for_channel_type"}
+            channel.bot_is_member = True
+            return None
+        if method in ("chat.postMessage", "conversations.history"):
+            # Slack does not let on that a private channel the bot is not in exists.
+            return {"ok": False, "error": "channel_not_found" if channel.private else "not_in_channel"}
+        return None
 
     def _misbehave(self, method: str, args: dict, number: int) -> tuple[int, dict, dict | None, float] | None:
         faults = self.faults
@@ -254,6 +302,8 @@ class LocalSlack:
             return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": dm_channel(args["users"])}}
+        if method == "conversations.join":
+            return {"ok": True, "channel": {"id": args["channel"], "is_member": True}}
         if method == "conversations.history":
             with self._lock:
                 messages = list(reversed(self._history.get(args["channel"], [])))

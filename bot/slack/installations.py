@@ -71,7 +71,17 @@ class EncryptedInstallationStore(SQLAlchemyInstallationStore):
 
 
 # What the app asks for when installed; the same list as slack-manifest.yml.
-SCOPES = ["commands", "chat:write", "users:read", "files:write", "im:history", "channels:history", "groups:history"]
+SCOPES = [
+    "commands",
+    "chat:write",
+    "users:read",
+    "files:write",
+    "im:write",
+    "channels:join",
+    "im:history",
+    "channels:history",
+    "groups:history",
+]
 
 
 def state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
