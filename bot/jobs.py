@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.nudges import nudge_message
-from bot.blocks.team import recognition_message, summary_message
+from bot.blocks.team import recognition_message
+from bot.delivery.queue import queue_summary
 from bot.delivery.sender import DrainReport, OutboxSender
 from bot.deps import Deps
 from bot.home import publish_home
@@ -23,7 +24,7 @@ from coaching.outbox import Outgoing, is_queued, queue_message, queue_messages
 from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
 from coaching.schedule import plan_due_nudges
-from coaching.summary import build_team_summary, week_of
+from coaching.summary import week_of
 from coaching.teams import reps_of
 
 logger = logging.getLogger(__name__)
@@ -94,24 +95,9 @@ def run_weekly_summaries(deps: Deps, at: datetime, wait_for_retries: timedelta =
                 if monday is None:
                     continue
                 week = week_of(monday - timedelta(days=7))
-                planned += queue_summary(session, deps, team, lead, week, f"summary:{team.id}:{lead.id}:{week.start}")
+                key = f"summary:{team.id}:{lead.id}:{week.start}"
+                planned += queue_summary(session=session, deps=deps, team=team, lead=lead, week=week, key=key)
     return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))
-
-
-def queue_summary(session: Session, deps: Deps, team: Team, lead: Rep, week, key: str) -> int:
-    if is_queued(session, key):
-        return 0
-    summary = build_team_summary(session, team, week, deps.definition, deps.library)
-    message = summary_message(summary, deps.definition, deps.library)
-    return queue_message(
-        session=session,
-        workspace_id=team.workspace_id,
-        kind="summary",
-        recipient=lead.user_id,
-        key=key,
-        message=message,
-        now=deps.now(),
-    )
 
 
 def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta(0)) -> JobReport:

@@ -1,32 +1,22 @@
-"""The welcome DM a person gets once: when they first open the app's Home, or join a team."""
+"""Messages queued from more than one entry point: the welcome (Home opened, joined a team) and a lead's summary
+(the Monday job, `/coach summary`). Both write to the outbox in the caller's transaction."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.kit import Message, render, section
-from bot.blocks.nudges import BUTTON_LABELS, ActionId
+from bot.blocks.team import summary_message
+from bot.blocks.welcome import welcome_message
 from bot.deps import Deps
 from coaching import preferences
-from coaching.library import Language
-from coaching.models import Rep
-from coaching.outbox import queue_message
+from coaching.models import Rep, Team
+from coaching.outbox import is_queued, queue_message
+from coaching.periods import Period
+from coaching.summary import build_team_summary
 
 
-def welcome_message(language: Language) -> Message:
-    text = render(f"welcome.{language}.md.j2")
-    button = {
-        "type": "button",
-        "action_id": ActionId.OPEN_LOG_FORM,
-        "value": "welcome",
-        "style": "primary",
-        "text": {"type": "plain_text", "text": BUTTON_LABELS[language][ActionId.OPEN_LOG_FORM]},
-    }
-    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "welcome", "elements": [button]}]}
-
-
-def queue_welcome(session: Session, deps: Deps, rep: Rep) -> bool:
-    """Queues the welcome unless this person already had it; the key makes it once per person."""
+def queue_welcome(*, session: Session, deps: Deps, rep: Rep) -> bool:
+    """The welcome a person gets once: when they first open the app's Home, or join a team; the key makes it once."""
     return queue_message(
         session=session,
         workspace_id=rep.workspace_id,
@@ -34,5 +24,21 @@ def queue_welcome(session: Session, deps: Deps, rep: Rep) -> bool:
         recipient=rep.user_id,
         key=f"welcome:{rep.workspace_id}:{rep.user_id}",
         message=welcome_message(preferences.language(rep)),
+        now=deps.now(),
+    )
+
+
+def queue_summary(*, session: Session, deps: Deps, team: Team, lead: Rep, week: Period, key: str) -> bool:
+    """The team's summary of `week` for `lead`, unless a message with `key` was queued before."""
+    if is_queued(session, key):
+        return False
+    summary = build_team_summary(session, team, week, deps.definition, deps.library)
+    return queue_message(
+        session=session,
+        workspace_id=team.workspace_id,
+        kind="summary",
+        recipient=lead.user_id,
+        key=key,
+        message=summary_message(summary, deps.definition, deps.library),
         now=deps.now(),
     )

@@ -7,10 +7,10 @@ from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import problem
+from bot.delivery.queue import queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
 from bot.home import HomeAction, publish_home, refresh_home
-from bot.onboarding import queue_welcome
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.refusals import Refusal
@@ -26,7 +26,7 @@ def register(app: App, deps: Deps) -> None:
     def publish_opened(client: WebClient, workspace_id: str, user_id: str) -> None:
         with deps.sessions.begin() as session:
             rep = rep_with_profile(session, client, workspace_id, user_id, deps.now())
-            welcomed = queue_welcome(session, deps, rep)
+            welcomed = queue_welcome(session=session, deps=deps, rep=rep)
             publish_home(session, client, deps, rep, deps.now())
         if welcomed:
             OutboxSender(deps).drain()

@@ -6,10 +6,9 @@ from datetime import timedelta
 
 from bot.blocks.kit import Message, simple
 from bot.blocks.team import kudos_message
+from bot.delivery.queue import queue_summary, queue_welcome
 from bot.delivery.sender import OutboxSender
-from bot.jobs import queue_summary
 from bot.listeners.coach_request import CoachRequest, Handler
-from bot.onboarding import queue_welcome
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access
 from coaching.kudos import give_kudos
@@ -50,7 +49,7 @@ def create(request: CoachRequest, rest: str) -> Message:
 def add(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     added = [user for user in users if add_member(request.session, found, _rep(request, user))]
-    if any([queue_welcome(request.session, request.deps, _rep(request, user)) for user in added]):
+    if any([queue_welcome(session=request.session, deps=request.deps, rep=_rep(request, user)) for user in added]):
         request.after.append(lambda: OutboxSender(request.deps).drain())
     return simple(f":heavy_plus_sign: Added to *{found.name}*: {_mentions(added) or 'nobody new'}.")
 
@@ -153,9 +152,8 @@ def summary(request: CoachRequest) -> Message:
     week = week_of(request.today)
     stamp = request.deps.now().isoformat()
     for found in led:
-        queue_summary(
-            request.session, request.deps, found, request.rep, week, f"summary-now:{found.id}:{request.rep.id}:{stamp}"
-        )
+        key = f"summary-now:{found.id}:{request.rep.id}:{stamp}"
+        queue_summary(session=request.session, deps=request.deps, team=found, lead=request.rep, week=week, key=key)
     request.after.append(lambda: OutboxSender(request.deps).drain(timedelta(seconds=30)))
     return simple(
         f":bar_chart: Your summary for {', '.join(found.name for found in led)} (this week so far) "
