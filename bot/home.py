@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.blocks.kit import context, header, plural, render, scorecard_blocks, section, sections
-from bot.blocks.nudges import BUTTON_LABELS, FEEDBACK_BY_ACTION, ActionId, NudgeButton
+from bot.blocks.nudges import BUTTON_LABELS, FEEDBACK_BY_ACTION
 from bot.deps import Deps
+from bot.ids import Action, Block, NudgeButton, home_nudge_block
 from bot.slack.mentions import mention
 from coaching import preferences
 from coaching.models import Nudge, Rep
@@ -25,13 +25,6 @@ from coaching.teams import reps_of, targets_for, team_of, teams_led_by
 MAX_BLOCKS = 100
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
 FEEDBACK_WORDS = {"helpful": "helpful", "not_for_me": "not for me", "snoozed": "snoozed a week"}
-
-
-class HomeAction(StrEnum):
-    TIME = "home_time"
-    DAYS = "home_days"
-    LANGUAGE = "home_language"
-    PAUSE = "home_pause"
 
 
 def publish_home(session: Session, client: WebClient, deps: Deps, rep: Rep, now: datetime) -> None:
@@ -55,8 +48,8 @@ def home_view(session: Session, deps: Deps, rep: Rep, now: datetime) -> dict:
         header("Your week on RepCoach"),
         {
             "type": "actions",
-            "block_id": "home_log",
-            "elements": [_button(ActionId.OPEN_LOG_FORM, "Log today", "log", "primary")],
+            "block_id": Block.HOME_LOG,
+            "elements": [_button(Action.OPEN_LOG_FORM, "Log today", "log", "primary")],
         },
         context(f":fire: {plural(streak, 'logged day')} in a row" if streak else "Log today to start a streak."),
     ]
@@ -101,7 +94,7 @@ def _recent_nudges(session: Session, deps: Deps, rep: Rep) -> list[dict]:
         blocks.append(
             {
                 "type": "actions",
-                "block_id": f"home_nudge_{nudge.id}",
+                "block_id": home_nudge_block(nudge.id),
                 "elements": [_button(action, BUTTON_LABELS[language][action], value) for action in FEEDBACK_BY_ACTION],
             }
         )
@@ -123,30 +116,30 @@ def _settings(rep: Rep, today) -> list[dict]:
         section("*Your coaching settings*"),
         {
             "type": "actions",
-            "block_id": "home_settings",
+            "block_id": Block.HOME_SETTINGS,
             "elements": [
                 {
                     "type": "timepicker",
-                    "action_id": HomeAction.TIME,
+                    "action_id": Action.HOME_TIME,
                     "initial_time": f"{preferences.nudge_time(rep):%H:%M}",
                     "placeholder": {"type": "plain_text", "text": "Tip time"},
                 },
                 {
                     "type": "static_select",
-                    "action_id": HomeAction.LANGUAGE,
+                    "action_id": Action.HOME_LANGUAGE,
                     "options": language_options,
                     "initial_option": next(o for o in language_options if o["value"] == current_language),
                 },
-                _button(HomeAction.PAUSE, "Resume tips" if paused else "Pause tips", "resume" if paused else "pause"),
+                _button(Action.HOME_PAUSE, "Resume tips" if paused else "Pause tips", "resume" if paused else "pause"),
             ],
         },
         {
             "type": "actions",
-            "block_id": "home_days",
+            "block_id": Block.HOME_DAYS,
             "elements": [
                 {
                     "type": "checkboxes",
-                    "action_id": HomeAction.DAYS,
+                    "action_id": Action.HOME_DAYS,
                     "options": day_options,
                     "initial_options": [o for o in day_options if o["value"] in days],
                 },

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 
-from bot.blocks.nudges import ActionId, NudgeButton
 from bot.dev.local_slack import TEAM_ID
+from bot.ids import Action, NudgeButton
 from bot.jobs import run_nudges
 from coaching.definition import default_definition
 from coaching.library import default_library
@@ -185,7 +185,7 @@ def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions
         "blocks": slack.calls_to("chat.postMessage")[0].structured("blocks"),
     }
 
-    response = bot.click(ActionId.NOT_FOR_ME, NudgeButton(nudge_id=first.id).model_dump_json(), message=message)
+    response = bot.click(Action.NUDGE_NOT_FOR_ME, NudgeButton(nudge_id=first.id).model_dump_json(), message=message)
 
     assert response.status_code == 200
     [reply] = slack.wait_for("response/action")
@@ -205,10 +205,21 @@ def test_a_button_on_someone_elses_nudge_records_nothing(bot, sessions, slack):
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
 
-    bot.click(ActionId.HELPFUL, NudgeButton(nudge_id=nudge.id).model_dump_json(), user="U0BRUNO")
+    bot.click(Action.NUDGE_HELPFUL, NudgeButton(nudge_id=nudge.id).model_dump_json(), user="U0BRUNO")
 
     [reply] = slack.wait_for("response/action")
     assert "was not sent to you" in reply.args["text"] and reply.args["replace_original"] is False
+    assert nudges(sessions, "U0ANNA")[0].feedback is None
+
+
+def test_a_button_value_we_did_not_make_is_refused_and_records_nothing(bot, sessions, slack):
+    add_rep(sessions, "U0ANNA")
+    run_nudges(bot.deps, TUESDAY_0930_ROME)
+
+    bot.click(Action.NUDGE_HELPFUL, '{"nudge_id": "not a number"}')
+
+    [reply] = slack.wait_for("response/action")
+    assert "not one I recognise" in reply.args["text"] and reply.args["response_type"] == "ephemeral"
     assert nudges(sessions, "U0ANNA")[0].feedback is None
 
 
@@ -216,7 +227,7 @@ def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
-    bot.click(ActionId.SNOOZE, NudgeButton(nudge_id=nudge.id).model_dump_json())
+    bot.click(Action.NUDGE_SNOOZE, NudgeButton(nudge_id=nudge.id).model_dump_json())
     slack.wait_for("response/action")
 
     sweep(bot, TUESDAY_0930_ROME + timedelta(days=1), TUESDAY_0930_ROME + timedelta(days=9), timedelta(days=1))
@@ -232,7 +243,7 @@ def test_the_log_today_button_on_the_welcome_nudge_opens_the_form(bot, sessions,
     add_rep(sessions, "U0ANNA")
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
-    bot.click(ActionId.OPEN_LOG_FORM, NudgeButton(nudge_id=nudge.id).model_dump_json())
+    bot.click(Action.OPEN_LOG_FORM, NudgeButton(nudge_id=nudge.id).model_dump_json())
     [call] = slack.wait_for("views.open")
     assert call.args["trigger_id"] == "1337.44.trigger"
 

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from bot.blocks.kit import section
+from bot.ids import Action, Callback
 from coaching.fields import DATE_KEY, FIELD_BY_KEY, FIELDS, LogInputError, LogRequest, Values, parse_day, parse_value
-
-VALUE_ACTION = "value"
-
-
-class CallbackId(StrEnum):
-    LOG_DAY = "log_day"
 
 
 def log_modal(day: date, values: Values) -> dict:
@@ -21,13 +15,13 @@ def log_modal(day: date, values: Values) -> dict:
             "type": "input",
             "block_id": DATE_KEY,
             "label": {"type": "plain_text", "text": "Day"},
-            "element": {"type": "datepicker", "action_id": VALUE_ACTION, "initial_date": day.isoformat()},
+            "element": {"type": "datepicker", "action_id": Action.LOG_FIELD_VALUE, "initial_date": day.isoformat()},
         }
     ]
     for field in FIELDS:
         element = {
             "type": "number_input",
-            "action_id": VALUE_ACTION,
+            "action_id": Action.LOG_FIELD_VALUE,
             "is_decimal_allowed": not field.whole,
             "min_value": _number(field.minimum),
             "max_value": _number(field.maximum),
@@ -46,7 +40,7 @@ def log_modal(day: date, values: Values) -> dict:
         )
     return {
         "type": "modal",
-        "callback_id": CallbackId.LOG_DAY,
+        "callback_id": Callback.LOG_DAY,
         "title": {"type": "plain_text", "text": "Log your day"},
         "submit": {"type": "plain_text", "text": "Save"},
         "close": {"type": "plain_text", "text": "Cancel"},
@@ -69,7 +63,7 @@ def read_submission(state_values: dict) -> tuple[LogRequest | None, dict[str, st
     errors: dict[str, str] = {}
     day = None
     for block_id, actions in state_values.items():
-        state = actions.get(VALUE_ACTION, {})
+        state = actions.get(Action.LOG_FIELD_VALUE, {})
         try:
             if block_id == DATE_KEY:
                 if state.get("selected_date"):

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-from pydantic import BaseModel
-
 from bot.blocks.kit import Message, context, render, section
+from bot.ids import Action, Block, NudgeButton
 from coaching.library import Language
 from coaching.nudges import Feedback, NudgeChoice
 
-
-class ActionId(StrEnum):
-    HELPFUL = "nudge_helpful"
-    NOT_FOR_ME = "nudge_not_for_me"
-    SNOOZE = "nudge_snooze"
-    OPEN_LOG_FORM = "open_log_form"
-
-
-FEEDBACK_BY_ACTION: dict[ActionId, Feedback] = {
-    ActionId.HELPFUL: "helpful",
-    ActionId.NOT_FOR_ME: "not_for_me",
-    ActionId.SNOOZE: "snoozed",
+FEEDBACK_BY_ACTION: dict[Action, Feedback] = {
+    Action.NUDGE_HELPFUL: "helpful",
+    Action.NUDGE_NOT_FOR_ME: "not_for_me",
+    Action.NUDGE_SNOOZE: "snoozed",
 }
 
-BUTTON_LABELS: dict[Language, dict[ActionId, str]] = {
+BUTTON_LABELS: dict[Language, dict[Action, str]] = {
     "en": {
-        ActionId.HELPFUL: "Helpful",
-        ActionId.NOT_FOR_ME: "Not for me",
-        ActionId.SNOOZE: "Snooze a week",
-        ActionId.OPEN_LOG_FORM: "Log today",
+        Action.NUDGE_HELPFUL: "Helpful",
+        Action.NUDGE_NOT_FOR_ME: "Not for me",
+        Action.NUDGE_SNOOZE: "Snooze a week",
+        Action.OPEN_LOG_FORM: "Log today",
     },
     "it": {
-        ActionId.HELPFUL: "Utile",
-        ActionId.NOT_FOR_ME: "Non fa per me",
-        ActionId.SNOOZE: "Pausa di una settimana",
-        ActionId.OPEN_LOG_FORM: "Registra oggi",
+        Action.NUDGE_HELPFUL: "Utile",
+        Action.NUDGE_NOT_FOR_ME: "Non fa per me",
+        Action.NUDGE_SNOOZE: "Pausa di una settimana",
+        Action.OPEN_LOG_FORM: "Registra oggi",
     },
 }
 
@@ -51,12 +40,6 @@ THANKS: dict[Language, dict[Feedback, str]] = {
         "snoozed": "In pausa: niente consigli per una settimana. `/coach resume` li riattiva prima.",
     },
 }
-
-
-class NudgeButton(BaseModel):
-    """What a nudge's button carries back to us."""
-
-    nudge_id: int
 
 
 def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language) -> Message:
@@ -77,11 +60,11 @@ def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language) -> Mes
         focus=focus,
     )
     if choice.kind == "onboarding":
-        actions = [ActionId.OPEN_LOG_FORM]
+        actions = [Action.OPEN_LOG_FORM]
     elif choice.practice:
-        actions = [ActionId.HELPFUL, ActionId.NOT_FOR_ME, ActionId.SNOOZE]
+        actions = [Action.NUDGE_HELPFUL, Action.NUDGE_NOT_FOR_ME, Action.NUDGE_SNOOZE]
     else:
-        actions = [ActionId.SNOOZE]
+        actions = [Action.NUDGE_SNOOZE]
     value = NudgeButton(nudge_id=nudge_id).model_dump_json()
     buttons = [
         {
@@ -89,11 +72,11 @@ def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language) -> Mes
             "action_id": action,
             "value": value,
             "text": {"type": "plain_text", "text": BUTTON_LABELS[language][action]},
-            **({"style": "primary"} if action in (ActionId.HELPFUL, ActionId.OPEN_LOG_FORM) else {}),
+            **({"style": "primary"} if action in (Action.NUDGE_HELPFUL, Action.OPEN_LOG_FORM) else {}),
         }
         for action in actions
     ]
-    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "nudge", "elements": buttons}]}
+    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": Block.NUDGE, "elements": buttons}]}
 
 
 def answered_message(original_blocks: list[dict], feedback: Feedback, language: Language) -> Message:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.blocks.kit import Message, render, section
-from bot.blocks.nudges import BUTTON_LABELS, ActionId
+from bot.blocks.nudges import BUTTON_LABELS
+from bot.ids import Action, Block
 from coaching.library import Language
 
 
@@ -11,9 +12,12 @@ def welcome_message(language: Language) -> Message:
     text = render(f"welcome.{language}.md.j2")
     button = {
         "type": "button",
-        "action_id": ActionId.OPEN_LOG_FORM,
+        "action_id": Action.OPEN_LOG_FORM,
         "value": "welcome",
         "style": "primary",
-        "text": {"type": "plain_text", "text": BUTTON_LABELS[language][ActionId.OPEN_LOG_FORM]},
+        "text": {"type": "plain_text", "text": BUTTON_LABELS[language][Action.OPEN_LOG_FORM]},
     }
-    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "welcome", "elements": [button]}]}
+    return {
+        "text": text,
+        "blocks": [section(text), {"type": "actions", "block_id": Block.WELCOME, "elements": [button]}],
+    }

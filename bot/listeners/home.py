@@ -10,7 +10,8 @@ from bot.blocks.kit import problem
 from bot.delivery.queue import queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
-from bot.home import HomeAction, publish_home, refresh_home
+from bot.home import publish_home, refresh_home
+from bot.ids import Action
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.refusals import Refusal
@@ -31,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
         if welcomed:
             OutboxSender(deps).drain()
 
-    def setting(action_id: HomeAction, change) -> None:
+    def setting(action_id: Action, change) -> None:
         @app.action(action_id)
         def changed(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
             # Stored before the ack, so what Slack shows next already has it.
@@ -49,14 +50,14 @@ def register(app: App, deps: Deps) -> None:
             after_answer(lambda: refresh_home(deps, client, context))
 
     setting(
-        HomeAction.TIME, lambda rep, action, _today: preferences.set_nudge_time(rep=rep, text=action["selected_time"])
+        Action.HOME_TIME, lambda rep, action, _today: preferences.set_nudge_time(rep=rep, text=action["selected_time"])
     )
     setting(
-        HomeAction.LANGUAGE,
+        Action.HOME_LANGUAGE,
         lambda rep, action, _today: preferences.set_language(rep=rep, text=action["selected_option"]["value"]),
     )
-    setting(HomeAction.DAYS, _set_days)
-    setting(HomeAction.PAUSE, _toggle_pause)
+    setting(Action.HOME_DAYS, _set_days)
+    setting(Action.HOME_PAUSE, _toggle_pause)
 
 
 def _set_days(rep, action: dict, _today) -> None:

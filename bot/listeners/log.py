@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import log_help, log_saved, problem
-from bot.blocks.log_form import CallbackId, field_error, log_modal, read_submission, saved_modal
-from bot.blocks.nudges import ActionId
+from bot.blocks.log_form import field_error, log_modal, read_submission, saved_modal
 from bot.deps import Deps
 from bot.home import refresh_home
+from bot.ids import Action, Callback
 from bot.slack.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day
@@ -58,12 +58,12 @@ def register(app: App, deps: Deps) -> None:
             values = day_values(session, rep.id, today)
         client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
 
-    @app.action(ActionId.OPEN_LOG_FORM)
+    @app.action(Action.OPEN_LOG_FORM)
     def log_button_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
         ack()
         after_answer(lambda: open_form(client, context, body["trigger_id"]))
 
-    @app.view(CallbackId.LOG_DAY)
+    @app.view(Callback.LOG_DAY)
     def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
         request, errors = read_submission(view["state"]["values"])
         if errors:

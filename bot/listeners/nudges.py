@@ -7,11 +7,13 @@ from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import problem
-from bot.blocks.nudges import FEEDBACK_BY_ACTION, NudgeButton, answered_message
+from bot.blocks.nudges import FEEDBACK_BY_ACTION, answered_message
 from bot.deps import Deps
 from bot.home import refresh_home
+from bot.ids import NudgeButton, read_payload
 from coaching.feedback import record_feedback
 from coaching.models import Nudge
+from coaching.refusals import Refusal
 
 
 def register(app: App, deps: Deps) -> None:
@@ -24,10 +26,15 @@ def feedback_listener(deps: Deps, feedback):
         ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient
     ) -> None:
         ack()
-        after_answer(lambda: record(body, action, context, respond, client))
+        try:
+            button = read_payload(NudgeButton, action.get("value"))
+        except Refusal as error:
+            refused = problem(str(error), nothing_saved=False)
+            after_answer(lambda: respond(replace_original=False, response_type="ephemeral", **refused))
+            return
+        after_answer(lambda: record(button, body, context, respond, client))
 
-    def record(body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
-        button = NudgeButton.model_validate_json(action["value"])
+    def record(button: NudgeButton, body: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
         with deps.sessions.begin() as session:
             nudge = session.get(Nudge, button.nudge_id)
             if nudge is None or nudge.rep.user_id != context.user_id or nudge.rep.workspace_id != context.team_id:

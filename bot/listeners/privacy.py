@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import Message, section, simple
 from bot.deps import Deps
+from bot.ids import Action, Block
 from coaching.privacy import forget
-
-
-class ForgetAction(StrEnum):
-    CONFIRM = "forget_me_confirm"
-    CANCEL = "forget_me_cancel"
 
 
 def confirmation() -> Message:
@@ -25,23 +19,26 @@ def confirmation() -> Message:
     buttons = [
         {
             "type": "button",
-            "action_id": ForgetAction.CONFIRM,
+            "action_id": Action.FORGET_ME_CONFIRM,
             "style": "danger",
             "value": "erase",
             "text": {"type": "plain_text", "text": "Yes, erase my data"},
         },
         {
             "type": "button",
-            "action_id": ForgetAction.CANCEL,
+            "action_id": Action.FORGET_ME_CANCEL,
             "value": "keep",
             "text": {"type": "plain_text", "text": "Cancel"},
         },
     ]
-    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": "forget_me", "elements": buttons}]}
+    return {
+        "text": text,
+        "blocks": [section(text), {"type": "actions", "block_id": Block.FORGET_ME, "elements": buttons}],
+    }
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(ForgetAction.CONFIRM)
+    @app.action(Action.FORGET_ME_CONFIRM)
     def confirmed(ack: Ack, context: BoltContext, respond: Respond) -> None:
         ack()
         after_answer(lambda: erase(context, respond))
@@ -51,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             forget(session, context.team_id, context.user_id)
         respond(replace_original=True, **simple(":wastebasket: Done: everything RepCoach held about you is erased."))
 
-    @app.action(ForgetAction.CANCEL)
+    @app.action(Action.FORGET_ME_CANCEL)
     def cancelled(ack: Ack, respond: Respond) -> None:
         ack()
         after_answer(lambda: respond(replace_original=True, **simple("Nothing was erased.")))
