@@ -23,11 +23,16 @@ from urllib.error import URLError
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.web import SlackResponse
+from sqlalchemy import or_, select
 
+from bot.blocks.kit import escape, simple
 from bot.delivery import metrics
 from bot.deps import Deps
+from bot.slack.channels import NOT_A_MEMBER, NeedsInvite, ensure_bot_in_channel, is_channel
 from coaching import outbox
-from coaching.models import OutboxMessage
+from coaching.models import OutboxMessage, Rep, Team
+from coaching.teams import reps_of
 
 logger = logging.getLogger("repcoach.delivery")
 
@@ -50,6 +55,12 @@ PERMANENT_ERRORS = {
     "invalid_metadata_format",
 }
 METADATA_EVENT = "repcoach_delivery"
+# How the DM asking for an invite names the post that could not go out, by outbox kind.
+REFUSED_POSTS = {"recognition": "this week's recognition", "kudos": "a kudos post"}
+
+
+class _JoinInterrupted(Exception):
+    """Joining a channel after a refused post did not reach Slack; the post is tried again later."""
 
 
 @dataclass
@@ -123,16 +134,13 @@ class OutboxSender:
                 self._sent(message, *found, report, outcome="found_after_interruption")
                 return
         try:
-            self.deps.bucket.take()
-            self.deps.pacer.wait(message.recipient)
-            response = client.chat_postMessage(
-                channel=message.recipient,
-                text=message.payload["text"],
-                blocks=message.payload.get("blocks"),
-                metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.idempotency_key}},
-            )
+            response = self._post_joining_if_needed(client, message)
         except SlackApiError as error:
             self._refused(message, error, report)
+            return
+        except _JoinInterrupted as interrupted:
+            # The post was refused for sure, so the next attempt need not look for it first.
+            self._retry(message, f"join: {interrupted.__cause__}", uncertain=False, report=report)
             return
         except (URLError, OSError) as error:
             # The request may have reached Slack: check the conversation before posting again.
@@ -140,6 +148,72 @@ class OutboxSender:
             return
         self._sent(message, response.get("channel"), response.get("ts"), report, outcome="sent")
         self.attach_files(client, message, response.get("channel"))
+
+    def _post(self, client: WebClient, message: OutboxMessage) -> SlackResponse:
+        self.deps.bucket.take()
+        self.deps.pacer.wait(message.recipient)
+        return client.chat_postMessage(
+            channel=message.recipient,
+            text=message.payload["text"],
+            blocks=message.payload.get("blocks"),
+            metadata={"event_type": METADATA_EVENT, "event_payload": {"key": message.idempotency_key}},
+        )
+
+    def _post_joining_if_needed(self, client: WebClient, message: OutboxMessage) -> SlackResponse:
+        """Posts; when a team channel refuses because the bot is not in it, joins and posts once more, or (when the
+        bot cannot join) asks the team's leads to invite it and lets the refusal stand."""
+        try:
+            return self._post(client, message)
+        except SlackApiError as error:
+            if error.response.get("error") not in NOT_A_MEMBER or not is_channel(message.recipient):
+                raise
+            try:
+                joined = ensure_bot_in_channel(client, message.recipient)
+            except (URLError, OSError) as interrupted:
+                raise _JoinInterrupted from interrupted
+            if isinstance(joined, NeedsInvite):
+                self._ask_for_invite(message, joined)
+                raise
+        self._log(message, "joined_channel")
+        return self._post(client, message)
+
+    def _ask_for_invite(self, message: OutboxMessage, needs: NeedsInvite) -> None:
+        """Queues a DM to each lead of the channel's team (or, with no lead, to the workspace's admins), at most one
+        a day each for that channel: the post they expected did not appear, and they can fix why."""
+        now = self.deps.now()
+        with self.deps.sessions.begin() as session:
+            team = session.scalars(
+                select(Team).where(Team.workspace_id == message.workspace_id, Team.channel_id == needs.channel_id)
+            ).first()
+            if team is None:
+                return
+            people = [rep.user_id for rep in reps_of(session, team, leads=True)] or list(
+                session.scalars(
+                    select(Rep.user_id)
+                    .where(Rep.workspace_id == team.workspace_id, or_(Rep.slack_admin, Rep.named_admin))
+                    .order_by(Rep.user_id)
+                )
+            )
+            what = REFUSED_POSTS.get(message.kind, "a message")
+            text = (
+                f":warning: I could not post {what} for *{escape(team.name)}* in <#{needs.channel_id}>, "
+                f"because I am not in that channel. {needs.request()}"
+            )
+            queued = outbox.enqueue(
+                session,
+                [
+                    {
+                        "workspace_id": team.workspace_id,
+                        "kind": "bot_invite",
+                        "recipient": person,
+                        "idempotency_key": f"bot-invite:{needs.channel_id}:{person}:{now.date()}",
+                        "payload": simple(text),
+                    }
+                    for person in people
+                ],
+                now,
+            )
+        self._log(message, "asked_for_invite", f"{needs.reason}; told {len(queued)} of {', '.join(people) or 'nobody'}")
 
     def attach_files(self, client: WebClient, message: OutboxMessage, channel: str) -> None:
         """Uploads the message's files (a chart) into the same conversation. The message reads well
