@@ -16,7 +16,7 @@ from bot.blocks.team import recognition_message
 from bot.delivery.queue import queue_summary
 from bot.delivery.sender import DrainReport, OutboxSender
 from bot.deps import Deps
-from bot.home import publish_home
+from bot.slack.home_tab import publish_home
 from bot.slack.profiles import refresh_profiles
 from coaching.due import delivery_key, due_local_date
 from coaching.models import Rep, Team

@@ -1,6 +1,7 @@
-"""Block Kit messages: Jinja2 templates from content/templates render the text, small builders wrap it in blocks.
+"""The Block Kit kit: the few blocks and elements every message is made of, and the Jinja2 templates' renderer.
 
-Every message carries a fallback `text` for notifications and screen readers.
+Builders, one module per surface beside this one, render their text from content/templates and wrap it with
+these; every message carries a fallback `text` for notifications and screen readers.
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ from functools import cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from coaching.definition import PERSPECTIVES, ScorecardDefinition
-from coaching.fields import DATE_ALIASES, FIELDS, MAX_DAYS_BACK
-from coaching.outcomes import RecordedDay
-from coaching.scorecard import Scorecard
 from content import CONTENT_DIR
 
 Message = dict  # {"text": ..., "blocks": [...]}
@@ -64,6 +61,22 @@ def header(text: str) -> dict:
     return {"type": "header", "text": {"type": "plain_text", "text": text[:150], "emoji": True}}
 
 
+def divider() -> dict:
+    return {"type": "divider"}
+
+
+def button(action_id: str, label: str, value: str, style: str | None = None) -> dict:
+    """A button: `action_id` from bot.ids, `value` a payload's JSON (or a word the listener does not read)."""
+    element = {"type": "button", "action_id": action_id, "text": {"type": "plain_text", "text": label}, "value": value}
+    if style:
+        element["style"] = style
+    return element
+
+
+def actions(block_id: str, *elements: dict) -> dict:
+    return {"type": "actions", "block_id": block_id, "elements": list(elements)}
+
+
 def simple(text: str) -> Message:
     return {"text": text, "blocks": [section(text)]}
 
@@ -74,63 +87,8 @@ def problem(message: str, nothing_saved: bool = True) -> Message:
     return {"text": text, "blocks": [section(text)]}
 
 
-def log_saved(recorded: RecordedDay, definition: ScorecardDefinition) -> Message:
-    labels = {field.key: field.label for field in FIELDS}
-    fcr_rate = definition.by_key()["fcr_rate"]
-    values = recorded.values
-    text = render(
-        "log_saved.md.j2",
-        recorded=recorded,
-        labels=labels,
-        fcr=fcr_rate.format(values["fcr"] / values["contacts"])
-        if values.get("fcr") is not None and values.get("contacts")
-        else None,
-    )
-    return {"text": text, "blocks": [section(text), context("See how the week adds up with `/scorecard`.")]}
-
-
-def log_help() -> Message:
-    text = render("log_help.md.j2", fields=FIELDS, date_aliases=DATE_ALIASES, days_back=MAX_DAYS_BACK)
-    return {"text": text, "blocks": [section(text)]}
-
-
-def coach_help() -> Message:
-    text = render("coach_help.md.j2")
-    return {"text": text, "blocks": [section(text)]}
-
-
-def scorecard_message(scorecard: Scorecard, title: str, own: bool = True) -> Message:
-    period = scorecard.period
-    if not scorecard.days_logged:
-        text = render("scorecard_empty.md.j2", period=period, span=span_label(period), own=own, title=title)
-        return {"text": text, "blocks": [section(text)]}
-    blocks, summary = scorecard_blocks(scorecard, f"{title} · this {period.name}")
-    return {"text": f"{title} this {period.name}: {summary}", "blocks": blocks}
-
-
-def scorecard_blocks(scorecard: Scorecard, heading: str) -> tuple[list[dict], str]:
-    """The scorecard's blocks under `heading`, and its one-line overall summary."""
-    blocks = [
-        header(heading),
-        context(f"{span_label(scorecard.period)} · {plural(scorecard.days_logged, 'logged day')}"),
-    ]
-    for perspective in PERSPECTIVES:
-        blocks.append(
-            section(render("scorecard_perspective.md.j2", name=perspective, lines=scorecard.perspective(perspective)))
-        )
-    labels = {line.definition.key: line.definition.label for line in scorecard.lines}
-    below = [labels[key] for key in scorecard.score.customer_below_target]
-    summary = render("scorecard_overall.md.j2", scorecard=scorecard, below=below)
-    blocks += [{"type": "divider"}, section(summary)]
-    return blocks, summary
-
-
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
-def span_label(period) -> str:
-    return f"{day_label(period.start)} – {day_label(period.end)}"
 
 
 def sections(lines: list[str]) -> list[dict]:

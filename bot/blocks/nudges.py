@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.kit import Message, context, render, section
+from bot.blocks.kit import Message, actions, button, context, render, section
 from bot.ids import Action, Block, NudgeButton
 from coaching.library import Language
 from coaching.nudges import Feedback, NudgeChoice
@@ -27,6 +27,8 @@ BUTTON_LABELS: dict[Language, dict[Action, str]] = {
         Action.OPEN_LOG_FORM: "Registra oggi",
     },
 }
+
+PRIMARY = (Action.NUDGE_HELPFUL, Action.OPEN_LOG_FORM)
 
 THANKS: dict[Language, dict[Feedback, str]] = {
     "en": {
@@ -60,23 +62,17 @@ def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language) -> Mes
         focus=focus,
     )
     if choice.kind == "onboarding":
-        actions = [Action.OPEN_LOG_FORM]
+        chosen = [Action.OPEN_LOG_FORM]
     elif choice.practice:
-        actions = [Action.NUDGE_HELPFUL, Action.NUDGE_NOT_FOR_ME, Action.NUDGE_SNOOZE]
+        chosen = [Action.NUDGE_HELPFUL, Action.NUDGE_NOT_FOR_ME, Action.NUDGE_SNOOZE]
     else:
-        actions = [Action.NUDGE_SNOOZE]
-    value = NudgeButton(nudge_id=nudge_id).model_dump_json()
+        chosen = [Action.NUDGE_SNOOZE]
+    value = NudgeButton(nudge_id=nudge_id).dump()
     buttons = [
-        {
-            "type": "button",
-            "action_id": action,
-            "value": value,
-            "text": {"type": "plain_text", "text": BUTTON_LABELS[language][action]},
-            **({"style": "primary"} if action in (Action.NUDGE_HELPFUL, Action.OPEN_LOG_FORM) else {}),
-        }
-        for action in actions
+        button(action, BUTTON_LABELS[language][action], value, "primary" if action in PRIMARY else None)
+        for action in chosen
     ]
-    return {"text": text, "blocks": [section(text), {"type": "actions", "block_id": Block.NUDGE, "elements": buttons}]}
+    return {"text": text, "blocks": [section(text), actions(Block.NUDGE, *buttons)]}
 
 
 def answered_message(original_blocks: list[dict], feedback: Feedback, language: Language) -> Message:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 
 from bot.blocks.charts import team_trend_png
-from bot.blocks.kit import Message, context, render, scorecard_blocks, section, sections
+from bot.blocks.kit import Message, context, render, section, sections
+from bot.blocks.scorecard import scorecard_blocks
 from bot.slack.mentions import mention
 from coaching.definition import ScorecardDefinition
 from coaching.library import Library

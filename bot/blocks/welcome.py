@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.blocks.kit import Message, render, section
+from bot.blocks.kit import Message, actions, button, render, section
 from bot.blocks.nudges import BUTTON_LABELS
 from bot.ids import Action, Block
 from coaching.library import Language
@@ -10,14 +10,5 @@ from coaching.library import Language
 
 def welcome_message(language: Language) -> Message:
     text = render(f"welcome.{language}.md.j2")
-    button = {
-        "type": "button",
-        "action_id": Action.OPEN_LOG_FORM,
-        "value": "welcome",
-        "style": "primary",
-        "text": {"type": "plain_text", "text": BUTTON_LABELS[language][Action.OPEN_LOG_FORM]},
-    }
-    return {
-        "text": text,
-        "blocks": [section(text), {"type": "actions", "block_id": Block.WELCOME, "elements": [button]}],
-    }
+    log_today = button(Action.OPEN_LOG_FORM, BUTTON_LABELS[language][Action.OPEN_LOG_FORM], "welcome", "primary")
+    return {"text": text, "blocks": [section(text), actions(Block.WELCOME, log_today)]}

@@ -6,12 +6,12 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.after_answer import after_answer
-from bot.blocks.kit import Message, coach_help, day_label, problem, simple
+from bot.blocks.coach import coach_help, forget_me_confirmation
+from bot.blocks.kit import Message, day_label, problem, simple
 from bot.blocks.nudges import nudge_message
 from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
-from bot.listeners.privacy import confirmation
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
@@ -32,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
         "away": away,
         "holidays": holidays,
         "settings": show_settings,
-        "forget-me": lambda _request: confirmation(),
+        "forget-me": lambda _request: forget_me_confirmation(),
         **team_commands.HANDLERS,
     }
 

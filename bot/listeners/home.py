@@ -10,8 +10,8 @@ from bot.blocks.kit import problem
 from bot.delivery.queue import queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
-from bot.home import publish_home, refresh_home
 from bot.ids import Action
+from bot.slack.home_tab import publish_home, refresh_home
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.refusals import Refusal

@@ -9,11 +9,12 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot.after_answer import after_answer
-from bot.blocks.kit import log_help, log_saved, problem
+from bot.blocks.kit import problem
+from bot.blocks.log import log_help, log_saved
 from bot.blocks.log_form import field_error, log_modal, read_submission, saved_modal
 from bot.deps import Deps
-from bot.home import refresh_home
 from bot.ids import Action, Callback
+from bot.slack.home_tab import refresh_home
 from bot.slack.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day

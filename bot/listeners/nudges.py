@@ -9,8 +9,8 @@ from bot.after_answer import after_answer
 from bot.blocks.kit import problem
 from bot.blocks.nudges import FEEDBACK_BY_ACTION, answered_message
 from bot.deps import Deps
-from bot.home import refresh_home
 from bot.ids import NudgeButton, read_payload
+from bot.slack.home_tab import refresh_home
 from coaching.feedback import record_feedback
 from coaching.models import Nudge
 from coaching.refusals import Refusal

@@ -5,36 +5,10 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext, Respond
 
 from bot.after_answer import after_answer
-from bot.blocks.kit import Message, section, simple
+from bot.blocks.kit import simple
 from bot.deps import Deps
-from bot.ids import Action, Block
+from bot.ids import Action
 from coaching.privacy import forget
-
-
-def confirmation() -> Message:
-    text = (
-        ":warning: *Erase everything RepCoach holds about you?* Your logged days, settings, tips and your "
-        "answers to them, kudos, and messages waiting to be sent. This cannot be undone."
-    )
-    buttons = [
-        {
-            "type": "button",
-            "action_id": Action.FORGET_ME_CONFIRM,
-            "style": "danger",
-            "value": "erase",
-            "text": {"type": "plain_text", "text": "Yes, erase my data"},
-        },
-        {
-            "type": "button",
-            "action_id": Action.FORGET_ME_CANCEL,
-            "value": "keep",
-            "text": {"type": "plain_text", "text": "Cancel"},
-        },
-    ]
-    return {
-        "text": text,
-        "blocks": [section(text), {"type": "actions", "block_id": Block.FORGET_ME, "elements": buttons}],
-    }
 
 
 def register(app: App, deps: Deps) -> None:

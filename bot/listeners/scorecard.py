@@ -5,7 +5,8 @@ from __future__ import annotations
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks.kit import problem, scorecard_message
+from bot.blocks.kit import problem
+from bot.blocks.scorecard import scorecard_message
 from bot.deps import Deps
 from bot.slack.mentions import mention, user_id
 from bot.slack.profiles import rep_with_profile
