@@ -12,13 +12,10 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-
 from bot.delivery.sender import OutboxSender
-from bot.deps import slack_deps
 from bot.dev.content_check import template_faults
 from bot.entrypoints.arguments import positive_int
+from bot.entrypoints.bootstrap import CommandError, bootstrap
 from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
 from bot.jobs import JOBS
@@ -39,10 +36,6 @@ from coaching.privacy import export_workspace, forget, prune_expired, workspaces
 from coaching.teams import find_team
 
 PROMPT_TEXT = "repcoach> "
-
-
-class CommandError(Exception):
-    """Stops the command with one line on stderr and exit status 1."""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -167,40 +160,19 @@ def iso_datetime(text: str) -> datetime:
     return moment
 
 
-def connect(settings: Settings, migrate: bool = False) -> Engine:
-    engine = db.make_engine(settings.database_url)
-    try:
-        if migrate:
-            db.upgrade(engine)
-        else:
-            db.current_revision(engine)
-    except OperationalError as error:
-        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-        raise CommandError(f"cannot use the database at {engine.url.render_as_string()}: {reason}") from None
-    return engine
-
-
-def require_schema(engine: Engine) -> None:
-    if db.current_revision(engine) != db.head_revision(engine):
-        raise CommandError("the database schema is not up to date; run `repcoach db upgrade` first")
-
-
 def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.entrypoints.web import WORKER_FACTORY, serve, serving_app
 
     settings.require_credentials()
     if args.workers > 1 and settings.database_url.startswith("sqlite"):
         raise CommandError("SQLite supports a single process; use --workers 1, or PostgreSQL for more")
-    engine = connect(settings, migrate=not args.no_migrate)
-    require_schema(engine)
+    runtime = bootstrap(settings, migrate=not args.no_migrate)
     # Built here even when the workers build their own: a refused token stops start-up with one line.
-    web_app = serving_app(settings, engine)
+    web_app = serving_app(settings, runtime.engine)
     scheduler = (
         None
         if args.no_scheduler
-        else start_scheduler(
-            slack_deps(settings, engine), settings.scheduler_misfire_grace_seconds, settings.retention_months
-        )
+        else start_scheduler(runtime.deps, settings.scheduler_misfire_grace_seconds, settings.retention_months)
     )
     try:
         serve(web_app, WORKER_FACTORY, args.host, args.port, args.workers)
@@ -229,11 +201,11 @@ def run_shell_command(settings: Settings, args: argparse.Namespace) -> None:
         ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError):
         raise CommandError(f"{args.tz!r} is not a timezone; use a name like Europe/Rome") from None
-    engine = connect(settings, migrate=True)
+    runtime = bootstrap(settings, migrate=True)
     logging.getLogger().setLevel(logging.WARNING)
     console = Console()
     lines = iter(lambda: console.input(PROMPT_TEXT), None) if sys.stdin.isatty() else sys.stdin
-    run_shell(settings, engine, args.user, args.tz, args.locale, console, lines)
+    run_shell(settings, runtime.engine, args.user, args.tz, args.locale, console, lines)
 
 
 def run_socket(settings: Settings, args: argparse.Namespace) -> None:
@@ -242,19 +214,17 @@ def run_socket(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import build_app
 
     settings.require("slack_bot_token", "slack_signing_secret", "slack_app_token")
-    engine = connect(settings, migrate=not args.no_migrate)
-    require_schema(engine)
-    bolt_app = build_app(settings, slack_deps(settings, engine))
+    bolt_app = build_app(settings, bootstrap(settings, migrate=not args.no_migrate).deps)
     SocketModeHandler(bolt_app, settings.slack_app_token).start()
 
 
 def run_db_upgrade(settings: Settings, _args: argparse.Namespace) -> None:
-    engine = connect(settings, migrate=True)
-    print(f"database at revision {db.current_revision(engine)}")
+    runtime = bootstrap(settings, migrate=True)
+    print(f"database at revision {db.current_revision(runtime.engine)}")
 
 
 def run_db_current(settings: Settings, _args: argparse.Namespace) -> None:
-    engine = connect(settings)
+    engine = bootstrap(settings, schema_current=False).engine
     current, head = db.current_revision(engine), db.head_revision(engine)
     state = "up to date" if current == head else f"behind {head}: run `repcoach db upgrade`"
     print(f"{current or 'empty'} ({state})")
@@ -262,9 +232,7 @@ def run_db_current(settings: Settings, _args: argparse.Namespace) -> None:
 
 def run_db_prune(settings: Settings, _args: argparse.Namespace) -> None:
     settings.require("retention_months")
-    engine = connect(settings)
-    require_schema(engine)
-    with db.make_sessions(engine).begin() as session:
+    with bootstrap(settings).sessions.begin() as session:
         deleted, before = prune_expired(session, settings.retention_months, date.today())
     print(f"deleted {deleted} logged days before {before}")
 
@@ -272,9 +240,7 @@ def run_db_prune(settings: Settings, _args: argparse.Namespace) -> None:
 def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
     if args.since and args.until and args.since > args.until:
         raise CommandError(f"--since {args.since} is after --until {args.until}")
-    engine = connect(settings)
-    require_schema(engine)
-    with db.make_sessions(engine)() as session:
+    with bootstrap(settings).sessions() as session:
         team_id = None
         if args.team is not None:
             team = find_team(session, args.team)
@@ -310,9 +276,7 @@ def resolve_workspace(session, chosen: str | None) -> str:
 def run_user_forget(settings: Settings, args: argparse.Namespace) -> None:
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", args.user):
         raise CommandError(f"{args.user!r} is not a Slack user id (like U012ABCDEF)")
-    engine = connect(settings)
-    require_schema(engine)
-    with db.make_sessions(engine).begin() as session:
+    with bootstrap(settings).sessions.begin() as session:
         workspace = resolve_workspace(session, args.workspace)
         if not forget(session, workspace, args.user):
             raise CommandError(f"there is no data about {args.user} in workspace {workspace}")
@@ -320,9 +284,7 @@ def run_user_forget(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_export_workspace(settings: Settings, args: argparse.Namespace) -> None:
-    engine = connect(settings)
-    require_schema(engine)
-    with db.make_sessions(engine)() as session:
+    with bootstrap(settings).sessions() as session:
         exported = export_workspace(session, resolve_workspace(session, args.workspace))
     text = json.dumps(exported, default=str, indent=1, ensure_ascii=False)
     if args.out is None:
@@ -336,9 +298,7 @@ def run_export_workspace(settings: Settings, args: argparse.Namespace) -> None:
 
 def run_job(settings: Settings, args: argparse.Namespace) -> None:
     settings.require_credentials(receiving=False)
-    engine = connect(settings)
-    require_schema(engine)
-    deps = slack_deps(settings, engine)
+    deps = bootstrap(settings).deps
     job = JOBS[args.job]
     report = job(deps, args.at or deps.now(), wait_for_retries=deps.outbox.lease + deps.outbox.retry_cap)
     delivery = report.delivery
@@ -348,9 +308,7 @@ def run_job(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_outbox_list(settings: Settings, args: argparse.Namespace) -> None:
-    engine = connect(settings)
-    require_schema(engine)
-    with db.make_sessions(engine)() as session:
+    with bootstrap(settings).sessions() as session:
         messages = outbox.listing(session, args.status)
     if not messages:
         print(f"no {args.status or 'unsent'} messages")
@@ -368,9 +326,7 @@ def run_outbox_list(settings: Settings, args: argparse.Namespace) -> None:
 
 def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
     settings.require_credentials(receiving=False)
-    engine = connect(settings)
-    require_schema(engine)
-    deps = slack_deps(settings, engine)
+    deps = bootstrap(settings).deps
     try:
         with deps.sessions.begin() as session:
             outbox.retry_now(session, args.id, deps.now())
@@ -401,10 +357,9 @@ def run_content_check(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
-    engine = connect(settings)
-    require_schema(engine)
+    runtime = bootstrap(settings)
     definition = default_definition()
-    with db.make_sessions(engine)() as session:
+    with runtime.sessions() as session:
         stats = practice_stats(session, default_library(), definition)
     print(
         f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share"
