@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 from alembic import command
@@ -17,9 +18,17 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 
-import migrations
 
-MIGRATIONS_DIR = Path(migrations.__file__).parent
+def _migrations_dir() -> Path:
+    """Where Alembic finds `migrations/`, found without importing it: its env.py imports coaching.models, and
+    coaching/ must not import the package that imports it back."""
+    spec = find_spec("migrations")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the migrations package is not installed beside coaching/")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def normalise_url(url: str) -> str:
