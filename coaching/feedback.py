@@ -1,22 +1,32 @@
-"""What reps say of their nudges, and what the library learns from it."""
+"""What reps say of their nudges, and what coaching measurably does: answers per practice, and each practice's and
+each metric's effect against the randomised hold-out (`coaching.effects`)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from statistics import mean
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from coaching.db import among
 from coaching.definition import ScorecardDefinition
+from coaching.effects import Change, Effect, effect_against_hold_out
 from coaching.library import Library
-from coaching.models import Nudge
-from coaching.nudges import Feedback
-from coaching.scorecard import rep_scope, span_figures
+from coaching.models import DayLog, Nudge, Rep, TeamMember
+from coaching.nudges import HELPFUL_ANSWERS, UNHELPFUL_ANSWERS, Feedback
+from coaching.scorecard import figures_by_rep
+from coaching.teams import targets_by_team
 
 SNOOZE = timedelta(days=7)
-EFFECT_WINDOW_DAYS = 14
+# The focus metric is read over the 14 days from a start day, against the figure that chose it.
+EFFECT_WINDOW = timedelta(days=14)
+BASELINE_WINDOW = timedelta(days=28)
+# The starts of a week that set its practice; a held-out day is a start chosen the same way and not sent.
+MEASURED_KINDS = ("practice", "review")
+HELD_OUT = "held_out"
 
 
 def record_feedback(session: Session, nudge: Nudge, feedback: Feedback, now: datetime) -> None:
@@ -35,68 +45,150 @@ class PracticeStats:
     practice_id: str
     sends: int
     helpful: int
-    not_for_me: int
-    # Mean change in the targeted metric, the two weeks after a send against the two before, as a share
-    # of its target; positive is better.
-    effect: float | None
-    effect_samples: int
+    not_helpful: int
+    # The focus metric's change after this practice's nudges less the change on held-out days with the same focus,
+    # as a share of the team's target (positive is better), with its 95% interval; None until both sides have enough.
+    measured: Effect | None
 
     @property
     def helpful_rate(self) -> float | None:
-        answered = self.helpful + self.not_for_me
+        answered = self.helpful + self.not_helpful
         return self.helpful / answered if answered else None
+
+    @property
+    def effect(self) -> float | None:
+        return self.measured.estimate if self.measured else None
+
+    @property
+    def effect_samples(self) -> int:
+        return self.measured.n if self.measured else 0
+
+
+@dataclass(frozen=True)
+class MetricStats:
+    """Coaching aimed at one metric, whatever the practice, against the held-out days with that focus."""
+
+    metric: str
+    nudges: int
+    held_out: int
+    measured: Effect | None
+
+
+@dataclass(frozen=True)
+class MeasuredChanges:
+    """Each start day's change in its focus metric, nudged (by practice) or held out (by metric)."""
+
+    by_practice: dict[str, list[Change]]
+    held_out: dict[str, list[float]]
+
+    def by_metric(self) -> dict[str, list[Change]]:
+        found: dict[str, list[Change]] = defaultdict(list)
+        for changes in self.by_practice.values():
+            for change in changes:
+                found[change.metric].append(change)
+        return found
+
+    def practice_effect(self, practice_id: str) -> Effect | None:
+        return effect_against_hold_out(self.by_practice.get(practice_id, []), self.held_out)
 
 
 def practice_stats(session: Session, library: Library, definition: ScorecardDefinition) -> list[PracticeStats]:
-    counts = {
-        row.practice_id: row
-        for row in session.execute(
-            select(
-                Nudge.practice_id,
-                func.count(Nudge.id).label("sends"),
-                func.sum(case((Nudge.feedback == "helpful", 1), else_=0)).label("helpful"),
-                func.sum(case((Nudge.feedback == "not_for_me", 1), else_=0)).label("not_for_me"),
-            )
-            .where(Nudge.practice_id.is_not(None))
-            .group_by(Nudge.practice_id)
+    answered = (
+        select(
+            Nudge.practice_id,
+            func.count(Nudge.id).label("sends"),
+            func.sum(case((among(Nudge.feedback, HELPFUL_ANSWERS), 1), else_=0)).label("helpful"),
+            func.sum(case((among(Nudge.feedback, UNHELPFUL_ANSWERS), 1), else_=0)).label("not_helpful"),
         )
-    }
-    effects = _effects(session, definition)
+        .where(Nudge.practice_id.is_not(None))
+        .group_by(Nudge.practice_id)
+    )
+    counts = {row.practice_id: row for row in session.execute(answered)}
+    changes = measured_changes(session, definition)
     stats = []
     for practice in library.practices:
         row = counts.get(practice.id)
-        changes = effects.get(practice.id, [])
         stats.append(
             PracticeStats(
                 practice.id,
                 row.sends if row else 0,
                 int(row.helpful or 0) if row else 0,
-                int(row.not_for_me or 0) if row else 0,
-                mean(changes) if changes else None,
-                len(changes),
+                int(row.not_helpful or 0) if row else 0,
+                changes.practice_effect(practice.id),
             )
         )
     return stats
 
 
-def _effects(session: Session, definition: ScorecardDefinition) -> dict[str, list[float]]:
-    by_key = definition.by_key()
-    window = timedelta(days=EFFECT_WINDOW_DAYS)
-    effects: dict[str, list[float]] = {}
-    sends = session.execute(
-        select(Nudge.practice_id, Nudge.metric, Nudge.rep_id, Nudge.local_date).where(Nudge.metric.is_not(None))
+def metric_stats(session: Session, definition: ScorecardDefinition) -> list[MetricStats]:
+    changes = measured_changes(session, definition)
+    nudged = changes.by_metric()
+    return [
+        MetricStats(
+            metric.key,
+            len(nudged.get(metric.key, [])),
+            len(changes.held_out.get(metric.key, [])),
+            effect_against_hold_out(nudged.get(metric.key, []), changes.held_out),
+        )
+        for metric in definition.metrics
+    ]
+
+
+def measured_changes(
+    session: Session, definition: ScorecardDefinition, workspace_id: str | None = None
+) -> MeasuredChanges:
+    """Every start day whose 14 days after are over: a nudge's or a held-out day's focus metric over those days
+    against the figure that chose it (`focus_value`; the 28 days before for rows stored without it).
+
+    A start replaced by *Another one* leaves the week to its replacement. One grouped query per start date.
+    """
+    last_logged = session.scalar(select(func.max(DayLog.day)))
+    if last_logged is None:
+        return MeasuredChanges({}, {})
+    query = select(Nudge).where(
+        Nudge.metric.is_not(None),
+        Nudge.kind.in_((*MEASURED_KINDS, HELD_OUT)),
+        Nudge.local_date <= last_logged - EFFECT_WINDOW + timedelta(days=1),
+        or_(Nudge.feedback.is_(None), Nudge.feedback != "another"),
     )
-    for practice_id, metric_key, rep_id, day in sends:
-        metric = by_key.get(metric_key)
-        if metric is None:
-            continue
-        before = span_figures(session, rep_scope(rep_id), day - window, day - timedelta(days=1), definition)
-        after = span_figures(session, rep_scope(rep_id), day, day + window - timedelta(days=1), definition)
-        old, new = before.values[metric_key], after.values[metric_key]
-        if old is None or new is None:
-            continue
-        # As a share of the target, so effects on different metrics compare.
-        change = (new - old) if metric.direction == "higher" else (old - new)
-        target = metric.target
-        effects.setdefault(practice_id, []).append(change / target)
-    return effects
+    if workspace_id is not None:
+        query = query.join(Rep, Rep.id == Nudge.rep_id).where(Rep.workspace_id == workspace_id)
+    rows = list(session.scalars(query))
+    team_of = first_team_of(session, {row.rep_id for row in rows})
+    targets = targets_by_team(session, set(team_of.values()), definition)
+    by_key = definition.by_key()
+    by_day: dict[date, list[Nudge]] = defaultdict(list)
+    for row in rows:
+        if row.metric in by_key:
+            by_day[row.local_date].append(row)
+    by_practice: dict[str, list[Change]] = defaultdict(list)
+    held_out: dict[str, list[float]] = defaultdict(list)
+    for day, started in sorted(by_day.items()):
+        rep_ids = {row.rep_id for row in started}
+        after = figures_by_rep(session, rep_ids, day, day + EFFECT_WINDOW - timedelta(days=1), definition)
+        before = (
+            figures_by_rep(session, rep_ids, day - BASELINE_WINDOW, day - timedelta(days=1), definition)
+            if any(row.focus_value is None for row in started)
+            else {}
+        )
+        for row in started:
+            metric = by_key[str(row.metric)]
+            new = after[row.rep_id].values[metric.key] if row.rep_id in after else None
+            old = row.focus_value
+            if old is None and row.rep_id in before:
+                old = before[row.rep_id].values[metric.key]
+            if new is None or old is None:
+                continue
+            target = targets[team_of.get(row.rep_id)][metric.key]
+            change = ((new - old) if metric.direction == "higher" else (old - new)) / target
+            if row.kind == HELD_OUT:
+                held_out[metric.key].append(change)
+            elif row.practice_id is not None:
+                by_practice[row.practice_id].append(Change(metric.key, change))
+    return MeasuredChanges(dict(by_practice), dict(held_out))
+
+
+def first_team_of(session: Session, rep_ids: Collection[int]) -> dict[int, int]:
+    """Each rep's first team (the lowest id), whose targets their figures are measured against."""
+    query = select(TeamMember.rep_id, func.min(TeamMember.team_id)).where(among(TeamMember.rep_id, rep_ids))
+    return {rep_id: team_id for rep_id, team_id in session.execute(query.group_by(TeamMember.rep_id))}

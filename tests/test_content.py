@@ -1,15 +1,18 @@
 """The practice library and `repcoach content check|stats`."""
 
+import itertools
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from bot.jobs import run_nudges
 from coaching.definition import default_definition
 from coaching.feedback import record_feedback
 from coaching.library import LANGUAGES, MIN_PRACTICES_PER_METRIC, coverage_faults, default_library
 from coaching.models import Nudge
+from coaching.outcomes import record_day
+from coaching.reps import get_or_create_rep
 from tests.test_cli import repcoach
-from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
+from tests.test_nudges import ON_TARGET, TEAM_ID, TUESDAY_0930_ROME, log_weekdays
 
 GOOD_ENTRY = """
 [[practice]]
@@ -115,11 +118,62 @@ def test_content_stats_shows_sends_helpful_rate_and_effect(bot, sessions, databa
         nudge = session.query(Nudge).one()
         record_feedback(session, nudge, "helpful", datetime.now(UTC))
         practice_id = nudge.practice_id
-    # Two weeks after the nudge, first-contact resolution went from 60% to 80% of contacts: +25% of target.
-    log_weekdays(sessions, "U0ANNA", date(2026, 12, 7), 14, fcr=24)
 
     result = repcoach("content", "stats", database_url=database_url)
 
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith(practice_id))
-    assert row.split()[1:] == ["1", "100%", "+25%", "(n=1)"]
+    assert row.split()[1:] == ["1", "100%", "not", "enough", "evidence", "yet"]
+
+
+REP_NUMBERS = itertools.count()
+
+
+def start_days(sessions, practice_id: str | None, after_fcr: list[int]) -> None:
+    """One rep per figure, each at 60% first-contact resolution when a start day (Monday 2 November) chose that focus;
+    over the 14 days from it they resolve `fcr` of 20 contacts a day. `practice_id` None: the day was held out."""
+    monday = date(2026, 11, 2)
+    with sessions.begin() as session:
+        for fcr in after_fcr:
+            rep = get_or_create_rep(session, TEAM_ID, f"U0REP{next(REP_NUMBERS)}")
+            for offset in range(14):
+                record_day(
+                    session,
+                    rep.id,
+                    monday + timedelta(days=offset),
+                    dict(ON_TARGET, contacts=20, fcr=fcr),
+                    datetime.now(UTC),
+                )
+            session.add(
+                Nudge(
+                    rep_id=rep.id,
+                    kind="held_out" if practice_id is None else "practice",
+                    practice_id=practice_id,
+                    metric="fcr_rate",
+                    focus_value=0.6,
+                    language="en",
+                    local_date=monday,
+                    created_at=datetime.now(UTC),
+                )
+            )
+
+
+def test_content_stats_measures_effects_against_the_hold_out_with_an_interval_and_n(sessions, database_url):
+    """Everyone's first-contact resolution recovers from 60%; nudged reps recover further. Only the difference is
+    the practice's effect, and it is shown once its 95% interval excludes zero."""
+    working, untested = (practice.id for practice in default_library().for_metric("fcr_rate")[:2])
+    start_days(sessions, working, [16, 17, 16, 17])  # +20 and +25 points
+    start_days(sessions, untested, [17, 16])  # too few to say
+    start_days(sessions, None, [14, 13, 14, 13])  # +10 and +5 points without a nudge
+
+    result = repcoach("content", "stats", database_url=database_url)
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    # (0.225 - 0.075) / 0.8 of target, Welch's interval on 4 and 4 with 6 degrees of freedom.
+    working_row = next(line for line in lines if line.startswith(working))
+    assert working_row.split()[1:] == ["4", "-", "+0.188", "(95%", "interval", "+0.125", "to", "+0.250,", "n=4/4)"]
+    untested_row = next(line for line in lines if line.startswith(untested))
+    assert untested_row.split()[3:] == ["not", "enough", "evidence", "yet"]
+    metric_row = next(line for line in lines if line.startswith("fcr_rate"))
+    assert metric_row.split()[1:4] == ["6", "4", "+0.188"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 
 from bot.blocks.charts import team_trend_png
-from bot.blocks.kit import Message, context, render, section, sections
-from bot.blocks.scorecard import scorecard_blocks
+from bot.blocks.kit import Message, context, divider, header, plural, render, section, sections
+from bot.blocks.scorecard import span_label
 from bot.slack.mentions import mention
-from coaching.definition import ScorecardDefinition
+from coaching.definition import PERSPECTIVES, ScorecardDefinition
 from coaching.library import Library
 from coaching.recognition import Recognition
 from coaching.summary import TeamSummary
@@ -17,7 +17,12 @@ from coaching.summary import TeamSummary
 def summary_message(summary: TeamSummary, definition: ScorecardDefinition, library: Library) -> Message:
     """The summary reads in full without its chart; the chart goes along as a file to upload."""
     week = summary.scorecard.period
-    blocks, overall = scorecard_blocks(summary.scorecard, f"{summary.team.name} · week of {week.start:%-d %b}")
+    blocks = [
+        header(f"{summary.team.name} · week of {week.start:%-d %b}"),
+        context(f"{span_label(week)} · {plural(summary.scorecard.days_logged, 'logged day')}"),
+        section(render("summary_team.md.j2", summary=summary, perspectives=PERSPECTIVES)),
+        divider(),
+    ]
     rows = [render("summary_rep_row.md.j2", row=row, mention=mention(row.rep.user_id)) for row in summary.reps]
     blocks += sections(["*Each rep* (logged days · balanced score, change on the week before · kudos)", *rows])
     blocks.append(
@@ -26,13 +31,15 @@ def summary_message(summary: TeamSummary, definition: ScorecardDefinition, libra
                 "summary_highlights.md.j2",
                 summary=summary,
                 mention=mention,
-                labels=_labels(definition),
                 titles={practice.id: practice.en.title for practice in library.practices},
             )
         )
     )
     blocks.append(context("Figures are for the team's members; the chart below shows eight weeks against targets."))
-    text = f"Weekly summary for {summary.team.name}, week of {week.start:%-d %b}: {overall}"
+    score = summary.scorecard.score.value
+    overall = "no scores yet" if score is None else f"team score {score:.0f}/100, the mean of its reps' scores"
+    at_risk = len(summary.at_risk)
+    text = f"Weekly summary for {summary.team.name}, week of {week.start:%-d %b}: {overall}; {at_risk} at risk"
     png = team_trend_png(summary.history, definition, summary.targets, f"{summary.team.name}: last 8 weeks")
     files = [
         {
@@ -58,7 +65,3 @@ def recognition_message(recognition: Recognition, definition: ScorecardDefinitio
 def kudos_message(giver: str, receiver: str, reason: str) -> Message:
     text = render("kudos.md.j2", giver=mention(giver), receiver=mention(receiver), reason=reason)
     return {"text": text, "blocks": [section(text)]}
-
-
-def _labels(definition: ScorecardDefinition) -> dict[str, str]:
-    return {metric.key: metric.label for metric in definition.metrics}

@@ -21,7 +21,8 @@ from bot.entrypoints.settings import Settings, SettingsError, configure_logging,
 from bot.jobs import JOBS
 from coaching import db, outbox
 from coaching.definition import default_definition
-from coaching.feedback import practice_stats
+from coaching.effects import Effect
+from coaching.feedback import metric_stats, practice_stats
 from coaching.library import (
     LANGUAGES,
     PRACTICES_DIR,
@@ -361,14 +362,29 @@ def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
     definition = default_definition()
     with runtime.sessions() as session:
         stats = practice_stats(session, default_library(), definition)
+        metrics = metric_stats(session, definition)
     print(
-        f"{'practice':<44} {'sends':>5} {'helpful':>8} {'effect':>8}  (effect: change in the targeted metric as a share"
-        " of its target, 2 weeks after a send vs before, over n sends with figures both sides)"
+        "effect: the focus metric's change over the 14 days after a nudge, less the same change on randomly"
+        " held-out days with the same focus, as a share of the team's target; 95% interval; n nudges / held-out days"
     )
-    for row in sorted(stats, key=lambda row: (-row.sends, row.practice_id)):
-        helpful = "-" if row.helpful_rate is None else f"{row.helpful_rate:.0%}"
-        effect = "-" if row.effect is None else f"{row.effect:+.0%} (n={row.effect_samples})"
-        print(f"{row.practice_id:<44} {row.sends:>5} {helpful:>8} {effect:>8}")
+    print(f"{'metric':<44} {'nudges':>6} {'held out':>8}  effect")
+    for row in metrics:
+        print(f"{row.metric:<44} {row.nudges:>6} {row.held_out:>8}  {effect_text(row.measured)}")
+    print(f"\n{'practice':<44} {'sends':>5} {'helpful':>8}  effect")
+    for practice in sorted(stats, key=lambda row: (-row.sends, row.practice_id)):
+        helpful = "-" if practice.helpful_rate is None else f"{practice.helpful_rate:.0%}"
+        print(f"{practice.practice_id:<44} {practice.sends:>5} {helpful:>8}  {effect_text(practice.measured)}")
+
+
+def effect_text(effect: Effect | None) -> str:
+    """An effect only with its interval and n, and only once the interval excludes zero."""
+    if effect is None:
+        return "not enough evidence yet"
+    sizes = f"n={effect.n}/{effect.held_out}"
+    interval = f"95% interval {effect.low:+.3f} to {effect.high:+.3f}"
+    if not effect.significant:
+        return f"not enough evidence yet ({interval}, {sizes})"
+    return f"{effect.estimate:+.3f} ({interval}, {sizes})"
 
 
 def write_csv(handle, rows) -> None:
