@@ -1,0 +1,131 @@
+"""Properties of the pure rules behind a lead's summary, recognition and measured effects."""
+
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coaching.definition import default_definition
+from coaching.effects import Change, effect_against_hold_out, student_t_quantile
+from coaching.evidence import Sample
+from coaching.recognition import balanced_week
+from coaching.scorecard import Figures
+from coaching.scoring import BalancedScore
+from coaching.summary import pooled, risks, team_score
+from coaching.unusual import unusual_figures
+
+DEFINITION = default_definition()
+TARGETS = DEFINITION.default_targets()
+BY_KEY = DEFINITION.by_key()
+
+
+@st.composite
+def weeks_figures(draw) -> Figures:
+    """A week's figures: each metric logged on 0–5 days, with any plausible value."""
+    days = draw(st.integers(0, 5))
+    contacts = draw(st.integers(1, 60)) * days
+    samples = {}
+    for metric in DEFINITION.metrics:
+        logged = draw(st.integers(0, days))
+        if not logged:
+            samples[metric.key] = Sample(0.0, 0.0, 0.0, 0)
+            continue
+        weight = contacts * logged / days
+        if metric.kind == "rate":
+            share = draw(st.floats(0, 1))
+            samples[metric.key] = Sample(round(share * weight), weight, 0.0, logged)
+        else:
+            value = draw(st.floats(0, 10))
+            spread = draw(st.floats(0, 1))
+            scale = weight if metric.kind == "average" else logged
+            samples[metric.key] = Sample(value * scale, scale, (value * value + spread * spread) * scale, logged)
+    return Figures(days, samples)
+
+
+@given(weeks_figures(), st.lists(weeks_figures(), max_size=3), st.sets(st.sampled_from(sorted(BY_KEY))))
+def test_recognition_never_names_a_rep_with_a_customer_metric_below_target(now, earlier, in_use):
+    if balanced_week(now, pooled([now, *earlier]), in_use, DEFINITION, TARGETS):
+        for metric in DEFINITION.metrics:
+            value = now.samples[metric.key].value
+            if metric.perspective == "customer" or metric.key in in_use:
+                assert now.samples[metric.key].days >= 4
+            if metric.perspective == "customer":
+                assert value is not None and metric.meets(value, TARGETS[metric.key])
+        assert now.contacts >= DEFINITION.recognition_min_contacts
+
+
+@given(st.lists(weeks_figures(), min_size=3, max_size=3))
+def test_a_rep_is_at_risk_by_level_only_with_a_customer_metric_below_target_in_two_of_three_weeks(weeks):
+    for risk in risks(weeks, DEFINITION, TARGETS):
+        if risk.kind == "stopped_logging":
+            assert weeks[0].days == 0
+            continue
+        assert risk.metric is not None and risk.metric.perspective == "customer"
+        below = [
+            value is not None and not risk.metric.meets(value, TARGETS[risk.metric.key])
+            for value in (week.samples[risk.metric.key].value for week in weeks)
+        ]
+        if risk.kind == "below_target":
+            assert sum(below) >= 2 and risk.weeks_below == sum(below)
+        else:
+            assert risk.value is not None and not risk.metric.meets(risk.value, TARGETS[risk.metric.key])
+
+
+@given(weeks_figures(), st.lists(weeks_figures(), max_size=8))
+def test_only_better_than_usual_is_unusual_and_a_week_like_the_rep_s_own_never_is(now, earlier):
+    past = [(week.samples, week.days) for week in earlier if week.days]
+    for odd in unusual_figures(now.samples, now.days, past, DEFINITION):
+        if odd.metric is not None:
+            assert (odd.value > odd.usual) == (odd.metric.direction == "higher")
+    same = [(now.samples, now.days)] * 8 if now.days else []
+    assert unusual_figures(now.samples, now.days, same, DEFINITION) == ()
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(0, 100)), max_size=12))
+def test_the_team_score_is_the_mean_of_its_reps_scores(values):
+    scores = [BalancedScore(value) for value in values]
+    known = [value for value in values if value is not None]
+    result = team_score(scores)
+    if not known:
+        assert result is None
+    else:
+        assert result is not None and min(known) - 0.05 <= result <= max(known) + 0.05
+
+
+def test_student_t_quantiles_match_the_tables():
+    assert round(student_t_quantile(0.975, 1), 3) == 12.706
+    assert round(student_t_quantile(0.975, 6), 3) == 2.447
+    assert round(student_t_quantile(0.975, 1_000_000), 2) == 1.96
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    treated=st.integers(3, 30),
+    held_out=st.integers(3, 12),
+    treated_spread=st.floats(0.05, 1),
+    held_spread=st.floats(0.05, 1),
+    shared=st.floats(-1, 1),
+    seed=st.integers(0, 2**32),
+)
+def test_with_no_effect_the_interval_covers_zero_at_its_nominal_rate(
+    treated, held_out, treated_spread, held_spread, shared, seed
+):
+    """Nudged and held-out changes from the same distribution's mean (regression to the mean included in
+    `shared`): the 95% interval holds zero about 95% of the time, whatever the sizes and spreads."""
+    rng = random.Random(seed)
+    runs = 400
+    covered = 0
+    for _ in range(runs):
+        nudged = [Change("csat", rng.gauss(shared, treated_spread)) for _ in range(treated)]
+        control = {"csat": [rng.gauss(shared, held_spread) for _ in range(held_out)]}
+        effect = effect_against_hold_out(nudged, control)
+        assert effect is not None
+        covered += effect.low <= 0 <= effect.high
+    # 400 runs at 95%: a spread of about 1.1 points; Welch's approximation may lose a point or two at 3 a side.
+    assert 0.90 <= covered / runs <= 0.99
+
+
+def test_an_effect_needs_enough_on_both_sides():
+    assert effect_against_hold_out([Change("csat", 0.1)] * 5, {"csat": [0.0, 0.1]}) is None
+    assert effect_against_hold_out([Change("csat", 0.1)] * 2, {"csat": [0.0, 0.1, 0.2]}) is None
+    assert effect_against_hold_out([Change("csat", 0.1)] * 3, {"fcr_rate": [0.0, 0.1, 0.2]}) is None
