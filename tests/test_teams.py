@@ -237,14 +237,14 @@ def test_each_lead_gets_a_weekly_summary_with_the_right_numbers_and_a_chart(bot,
     assert "• <@U0R03>: stopped logging" in at_risk
     # Only customer metrics put a rep at risk: R02's slipping first-contact resolution is in the counts.
     assert "<@U0R02>" not in at_risk
-    one_to_ones = part(text, ":handshake: *One-to-ones:*")
+    one_to_ones = part(text, ":busts_in_silhouette: *One-to-ones:*")
     working_on, helped_most = (practice.en.title for practice in default_library().for_metric("complaint_rate")[:2])
     assert (
         f"• <@U0R08>: Complaints, 5% against 2%. Working on _{working_on}_ (tried it: helped). "
         f"Helped teammates most: _{helped_most}_ (2 of 2 who answered); measured effect: not enough evidence yet."
     ) in one_to_ones
     assert "• <@U0R03>: stopped logging" in one_to_ones
-    check = part(text, ":mag: *Check these figures")
+    check = part(text, ":warning: *Check these figures")
     assert "• <@U0R10>: 40 contacts a day against their usual 20" in check
     assert "every target met" not in text.lower()
     [upload] = slack.calls_to("files.completeUploadExternal")
