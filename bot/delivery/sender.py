@@ -118,7 +118,8 @@ class OutboxSender:
         return report
 
     def deliver(self, message: OutboxMessage, report: DrainReport) -> None:
-        client = self.deps.clients.for_workspace(message.workspace_id)
+        clients = self.deps.clients
+        client = clients.for_workspace(message.workspace_id) if clients is not None else None
         if client is None:
             with self.deps.sessions.begin() as session:
                 outbox.mark_failed(session, message.id, "app_not_installed", self.deps.now())
@@ -215,7 +216,7 @@ class OutboxSender:
             )
         self._log(message, "asked_for_invite", f"{needs.reason}; told {len(queued)} of {', '.join(people) or 'nobody'}")
 
-    def attach_files(self, client: WebClient, message: OutboxMessage, channel: str) -> None:
+    def attach_files(self, client: WebClient, message: OutboxMessage, channel: str | None) -> None:
         """Uploads the message's files (a chart) into the same conversation. The message reads well
         without them, so a failed upload is logged and not retried; nor is it made again when a
         message was only found after an interruption."""
@@ -243,7 +244,8 @@ class OutboxSender:
         history = client.conversations_history(
             channel=channel, oldest=f"{oldest.timestamp():.6f}", include_all_metadata=True, limit=200
         )
-        for posted in history.get("messages", []):
+        messages: list[dict] = history.get("messages", [])
+        for posted in messages:
             metadata = posted.get("metadata") or {}
             if (
                 metadata.get("event_type") == METADATA_EVENT

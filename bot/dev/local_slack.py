@@ -23,6 +23,7 @@ from bot.slack.scopes import METHOD_SCOPES, manifest_bot_scopes, scope_for_conve
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
+LOOPBACK = "127.0.0.1"
 
 
 @dataclass
@@ -134,7 +135,7 @@ class LocalSlack:
             def log_message(self, *_args) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server = ThreadingHTTPServer((LOOPBACK, port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -161,8 +162,7 @@ class LocalSlack:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{LOOPBACK}:{self._server.server_port}"
 
     @property
     def api_url(self) -> str:
@@ -345,12 +345,31 @@ def dm_channel(recipient: str) -> str:
     return "D" + recipient[1:] if recipient.startswith("U") else recipient
 
 
+def method_latency(text: str) -> tuple[str, float]:
+    method, _, delay = text.partition("=")
+    if method not in METHOD_SCOPES:
+        raise argparse.ArgumentTypeError(
+            f"{method!r} is not a method the stand-in answers; one of {sorted(METHOD_SCOPES)}"
+        )
+    return method, seconds(delay)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=3001)
     parser.add_argument("--latency", type=seconds, default=0.0, help="seconds each Web API call takes to answer")
+    parser.add_argument(
+        "--method-latency",
+        type=method_latency,
+        action="append",
+        default=[],
+        metavar="METHOD=SECONDS",
+        help="more seconds for one method, like users.info=0.8 (may be repeated)",
+    )
     args = parser.parse_args()
-    stand_in = LocalSlack(any_user=True, latency=args.latency).start(args.port)
+    stand_in = LocalSlack(any_user=True, latency=args.latency, method_latency=dict(args.method_latency)).start(
+        args.port
+    )
     print(f"Slack stand-in listening; set SLACK_API_URL={stand_in.api_url}", flush=True)
     threading.Event().wait()
 
