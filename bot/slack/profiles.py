@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from slack_sdk import WebClient
@@ -32,10 +33,18 @@ def profile_with_refresh(
     session: Session, client: WebClient, workspace_id: str, user_id: str, now: datetime
 ) -> RepProfile:
     """As rep_with_profile, for what needs only the rep's id and timezone (a typed `/log`, every few seconds in a
-    busy team): one narrow query, without loading the whole rep, unless the rep is new."""
-    profile = find_profile(session.connection(), workspace_id, user_id)
+    busy team): one narrow query, without loading the whole rep, unless the rep is new.
+
+    The query runs before the session's transaction starts, on a connection of its own that is back in the pool
+    before a new rep's users.info is asked: forty new reps logging at once would otherwise hold every pooled
+    connection while Slack answers, and everyone else's `/log` would wait for one."""
+    with _engine(session).connect() as connection:
+        profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
-        rep = rep_with_profile(session, client, workspace_id, user_id, now)
+        asked = ask_slack(client, user_id)
+        rep = get_or_create_rep(session, workspace_id, user_id)
+        if profile_is_stale(rep, now):  # not fetched meanwhile by the same rep's other request
+            _apply(rep, asked, now)
         return RepProfile(rep.id, rep.tz, rep.profile_fetched_at)
     _refresh_after_answer_if_stale(session, client, profile, now)
     return profile
@@ -43,8 +52,13 @@ def profile_with_refresh(
 
 def _refresh_after_answer_if_stale(session: Session, client: WebClient, rep: Rep | RepProfile, now: datetime) -> None:
     if profile_is_stale(rep, now):
-        engine, rep_id = session.get_bind(), rep.id
+        engine, rep_id = _engine(session), rep.id
         after_answer(lambda: _refresh_later(engine, client, rep_id, now))
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
 
 
 def _refresh_later(engine: Engine, client: WebClient, rep_id: int, now: datetime) -> None:
@@ -57,14 +71,31 @@ def _refresh_later(engine: Engine, client: WebClient, rep_id: int, now: datetime
 def refresh_profiles(session: Session, client: WebClient, reps: list[Rep], now: datetime) -> None:
     """Asks `users.info` for the reps whose cached profile is over a day old."""
     for rep in reps:
-        if not profile_is_stale(rep, now):
-            continue
-        try:
-            user = client.users_info(user=rep.user_id, include_locale=True)["user"]
-        except SlackApiError as error:
-            # Keep what we had (or UTC); ask again tomorrow rather than on every request.
-            logger.warning("users.info failed for %s: %s", rep.user_id, error.response.get("error"))
-            update_profile(rep, rep.tz, rep.locale, now)
-            continue
-        slack_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-        update_profile(rep, user.get("tz"), user.get("locale"), now, slack_admin)
+        if profile_is_stale(rep, now):
+            _apply(rep, ask_slack(client, rep.user_id), now)
+
+
+@dataclass(frozen=True)
+class SlackProfile:
+    tz: str | None
+    locale: str | None
+    slack_admin: bool
+
+
+def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
+    """The person's timezone, locale and admin role from `users.info`; None when Slack refuses."""
+    try:
+        user = client.users_info(user=user_id, include_locale=True)["user"]
+    except SlackApiError as error:
+        logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
+        return None
+    slack_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+    return SlackProfile(user.get("tz"), user.get("locale"), slack_admin)
+
+
+def _apply(rep: Rep, asked: SlackProfile | None, now: datetime) -> None:
+    if asked is None:
+        # Keep what we had (or UTC); ask again tomorrow rather than on every request.
+        update_profile(rep, rep.tz, rep.locale, now)
+    else:
+        update_profile(rep, asked.tz, asked.locale, now, asked.slack_admin)
