@@ -14,8 +14,17 @@ SIGNING_SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
 
 
+# The last timestamp each body was signed with. Slack never sends one body twice (each request has its own
+# trigger_id), but these helpers reuse one; a body signed again gets a later second, or the bot would take a
+# test's second identical command within a second for a replay of the first.
+_last_signed: dict[str, int] = {}
+
+
 def signed_headers(body: str, timestamp: int | None = None, secret: str = SIGNING_SECRET) -> dict[str, str]:
-    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    if timestamp is None:
+        timestamp = max(int(time.time()), _last_signed.get(body, 0) + 1)
+        _last_signed[body] = timestamp
+    stamp = str(timestamp)
     digest = hmac.new(secret.encode(), f"v0:{stamp}:{body}".encode(), hashlib.sha256).hexdigest()
     return {
         "X-Slack-Request-Timestamp": stamp,

@@ -3,13 +3,15 @@ OAuth the install pages at GET /slack/install and /slack/oauth_redirect."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt import App
+from slack_bolt import App, BoltRequest
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -17,7 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from uvicorn.supervisors import Multiprocess
 
@@ -25,6 +27,7 @@ from bot.app import build_app
 from bot.delivery import metrics
 from bot.deps import slack_deps
 from bot.entrypoints.settings import Settings, configure_logging, load_settings
+from bot.entrypoints.slack_guard import MAX_BODY_BYTES, SeenRequests, is_signed_by_slack, malformation
 from bot.slack.installations import state_store
 from coaching import db, outbox
 
@@ -72,7 +75,8 @@ class _SocketPerWorker(socket.socket):
 def serving_app(settings: Settings, engine: Engine) -> Starlette:
     """What `repcoach serve` answers HTTP with."""
     states = state_store(engine) if settings.distributed else None
-    web_app = create_web_app(build_app(settings, slack_deps(settings, engine), states=states), engine)
+    bolt_app = build_app(settings, slack_deps(settings, engine), states=states)
+    web_app = create_web_app(bolt_app, engine, settings.slack_signing_secret)
     settle_heap()
     return web_app
 
@@ -93,15 +97,34 @@ def app_from_environment() -> Starlette:
     return serving_app(settings, db.make_engine(settings.database_url))
 
 
-def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
+def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = None) -> Starlette:
+    """`signing_secret`: what Slack signs requests with; by default the Bolt app's own."""
+    secret = signing_secret if signing_secret is not None else bolt_app._signing_secret
+    seen = SeenRequests(engine)
+
+    def handle(signature: str, bolt_request: BoltRequest) -> Response:
+        if not seen.first_time(signature):
+            return Response(status_code=200)  # a replay: it was answered the first time
+        return to_starlette_response(bolt_app.dispatch(bolt_request))
+
     async def slack_events(request: Request) -> Response:
         with metrics.HANDLER_LATENCY.time():
-            bolt_request = to_bolt_request(request, await request.body())
-            # On the event loop, one request at a time per process, like a synchronous worker. Listeners answer
-            # after about a millisecond of work because whatever waits on Slack runs in bot.after_answer. On a
-            # thread of its own, the dispatch and the loop took turns holding the interpreter on every database
-            # round trip, which cost 15% more CPU per `/log` (docs/performance.md).
-            return to_starlette_response(bolt_app.dispatch(bolt_request))
+            body = await _body_within(request, MAX_BODY_BYTES)
+            if body is None:
+                return PlainTextResponse("request body too large", status_code=413)
+            if not is_signed_by_slack(body, request.headers, secret):
+                return PlainTextResponse("invalid or missing Slack signature", status_code=401)
+            problem = malformation(body, request.headers)
+            if problem is not None:
+                return PlainTextResponse(problem, status_code=400)
+            if "x-slack-retry-num" in request.headers:
+                # Slack sends a request again when an answer was late; the first is being (or was) handled.
+                return Response(status_code=200)
+            # On a thread of the dispatch pool: a listener that waits on Slack (a new rep's users.info) holds
+            # only its own request, never another's answer or /healthz.
+            return await asyncio.get_running_loop().run_in_executor(
+                _DISPATCH, handle, request.headers["x-slack-signature"], to_bolt_request(request, body)
+            )
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
@@ -135,6 +158,25 @@ def create_web_app(bolt_app: App, engine: Engine) -> Starlette:
             Route(flow.redirect_uri_path, oauth_redirect, methods=["GET"]),
         ]
     return Starlette(routes=routes)
+
+
+# Enough threads that every request in flight in a burst of slow Slack calls has one; each holds a database
+# connection only while it queries, not while it waits on Slack.
+_DISPATCH = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-dispatch")
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The body, or None as soon as it is known to exceed `limit` bytes (from Content-Length, before reading)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _queue_depth(engine: Engine) -> int:
