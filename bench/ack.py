@@ -17,6 +17,11 @@ new connections, and reports the median round (see Rounds).
 
 With N closed-loop clients, mean latency = N / throughput (Little's law): once the server is
 saturated, more clients only add queueing.
+
+Last, a burst of first-time reps (`--first-time`, 40): each sends one `/log` at once, on its own connection, to
+RepCoach alone, while the stand-in takes `--users-info-seconds` (0.8) to answer users.info, which a new rep's first
+log waits for. Meanwhile /healthz is asked every 10 ms. Every rep must be answered within 1 s and their day
+stored, and /healthz answer within 100 ms throughout: one slow Slack call holds no one else's answer.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import argparse
 import asyncio
 import gc
 import itertools
+import math
 import os
 import statistics
 import subprocess
@@ -59,7 +65,7 @@ from bench.common import (
     rep_row,
     user_id,
 )
-from bot.entrypoints.arguments import positive_int
+from bot.entrypoints.arguments import positive_int, seconds
 from tests.slack_requests import signed_headers, slash_command_body
 
 TEXT = "contacts=30 fcr=24 csat=4.6"
@@ -67,6 +73,7 @@ BOT_TOKEN, SIGNING_SECRET = "xoxb-bench", "bench-secret"
 REPCOACH = str(Path(sys.executable).parent / "repcoach")
 P99_TARGET_MS, P99_TARGET_CLIENTS, RATIO_TARGET = 100, 50, 2.0
 SLACK_DEADLINE_S = 3  # Slack shows the user an error if the acknowledgement takes longer
+FIRST_TIME_TARGET_MS, HEALTHZ_TARGET_MS = 1000, 100
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -149,6 +156,15 @@ def main(argv: list[str]) -> int:
         help="processes serving each app (default: one per usable core, %(default)s here)",
     )
     parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests per app first (default 200)")
+    parser.add_argument(
+        "--first-time", type=int, default=40, help="first-time reps logging at once at the end (default 40; 0: none)"
+    )
+    parser.add_argument(
+        "--users-info-seconds",
+        type=seconds,
+        default=0.8,
+        help="how long the stand-in takes to answer users.info (default 0.8)",
+    )
     args = parser.parse_args(argv)
     levels = [int(clients) for clients in args.clients.split(",")]
 
@@ -173,7 +189,9 @@ def main(argv: list[str]) -> int:
     report = Report("ack")
     users = itertools.count()
     with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch, ExitStack() as servers:
-        environment["SLACK_API_URL"] = api_url = servers.enter_context(local_slack())
+        # Only first-time reps ask users.info: the reps of the levels are stored with a fresh profile.
+        slow_users_info = {"users.info": args.users_info_seconds}
+        environment["SLACK_API_URL"] = api_url = servers.enter_context(local_slack(method_latency=slow_users_info))
         response_url = api_url.replace("/api/", "/response/command")
         logs = Path(scratch)
         repcoach = servers.enter_context(
@@ -225,6 +243,10 @@ def main(argv: list[str]) -> int:
                     )
                     runs[server.name, clients].append(run)
                     print_run(server.name, clients, round_number, run)
+        if args.first_time:
+            newcomers = [user_id(reps + number) for number in range(args.first_time)]
+            burst = asyncio.run(first_time_burst(repcoach, [bare, repcoach], newcomers, response_url))
+            burst.stored = stored_days(args.database_url, newcomers)
 
     print()
     for clients in levels:
@@ -259,7 +281,97 @@ def main(argv: list[str]) -> int:
         report.figure(
             f"{clients:>3} clients: failed requests (both apps)", ours.failed + theirs.failed, "", Target(0), digits=0
         )
+    if args.first_time:
+        label = f"{args.first_time} first-time reps at once, users.info {args.users_info_seconds:g} s:"
+        report.figure(f"{label} slowest answer", burst.slowest_ms, " ms", Target(FIRST_TIME_TARGET_MS), digits=0)
+        report.figure(f"{label} median answer", burst.median_ms, " ms", digits=0)
+        report.figure(
+            f"{label} not answered or not stored",
+            args.first_time - min(burst.answered, burst.stored),
+            "",
+            Target(0),
+            digits=0,
+        )
+        report.figure(f"{label} slowest /healthz", max(burst.healthz) * 1000, " ms", Target(HEALTHZ_TARGET_MS))
+        report.figure(f"{label} /healthz answers", len(burst.healthz), "", digits=0)
     return report.summary()
+
+
+@dataclass
+class Burst:
+    latencies: list[float]  # seconds, of the answered requests
+    answered: int  # with RepCoach's acknowledgement
+    healthz: list[float]  # seconds, every /healthz asked meanwhile
+    stored: int = 0
+
+    @property
+    def slowest_ms(self) -> float:
+        return max(self.latencies, default=math.inf) * 1000
+
+    @property
+    def median_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else math.inf
+
+
+async def first_time_burst(server: Server, servers: list[Server], users: list[str], response_url: str) -> Burst:
+    """Each user's first `/log` at the same moment, one connection each, while /healthz is asked every 10 ms."""
+    url = httpx.URL(server.url)
+    settle(servers)
+    # Connected beforehand, so that the requests leave together rather than one connection set-up apart.
+    connections = [await asyncio.open_connection(url.host, url.port) for _ in users]
+    latencies: list[float] = []
+    healthz: list[float] = []
+    answered = 0
+    finished = asyncio.Event()
+
+    async def log(user: str, connection: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> None:
+        nonlocal answered
+        reader, writer = connection
+        start = time.perf_counter()
+        writer.write(signed_post(url, slash_command_body("/log", TEXT, user, response_url)))
+        try:
+            status, text = await asyncio.wait_for(read_response(reader), SLACK_DEADLINE_S * 3)
+        except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError):
+            return
+        finally:
+            writer.close()
+        latencies.append(time.perf_counter() - start)
+        answered += status == 200 and server.acknowledged in text
+
+    async def probe() -> None:
+        reader, writer = await asyncio.open_connection(url.host, url.port)
+        request = f"GET /healthz HTTP/1.1\r\nHost: {url.host}:{url.port}\r\n\r\n".encode()
+        while not finished.is_set():
+            start = time.perf_counter()
+            writer.write(request)
+            await read_response(reader)
+            healthz.append(time.perf_counter() - start)
+            await asyncio.sleep(0.01)
+        writer.close()
+
+    prober = asyncio.create_task(probe())
+    await asyncio.sleep(0.05)  # /healthz is answered before the burst, too
+    with no_collections():
+        await asyncio.gather(*(log(user, connection) for user, connection in zip(users, connections, strict=True)))
+    await asyncio.sleep(0.05)
+    finished.set()
+    await prober
+    return Burst(latencies, answered, healthz)
+
+
+def stored_days(database_url: str, users: list[str]) -> int:
+    """How many of these users have a logged day in RepCoach's database."""
+    libpq_url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq_url) as connection:
+        query = "SELECT count(*) FROM day_logs JOIN reps ON reps.id = day_logs.rep_id WHERE reps.user_id = ANY(%s)"
+        return connection.execute(query, (users,)).fetchone()[0]
+
+
+def signed_post(url: httpx.URL, body: str) -> bytes:
+    """A POST of `body` to `url`, signed as Slack signs it, as HTTP/1.1 bytes."""
+    head = f"POST {url.path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items())
+    return f"{head}\r\n{body}".encode()
 
 
 def print_run(name: str, clients: int, round_number: int, run: Run) -> None:
@@ -334,17 +446,13 @@ async def load(
         connection = None
         while remaining > 0 and time.perf_counter() < deadline:
             remaining -= 1
-            body = slash_command_body("/log", TEXT, user_id(next(users)), response_url)
-            head = f"POST {url.path} HTTP/1.1\r\nHost: {url.host}:{url.port}\r\nContent-Length: {len(body)}\r\n"
-            head += "".join(
-                f"{name}: {value}\r\n" for name, value in signed_headers(body, secret=SIGNING_SECRET).items()
-            )
+            request = signed_post(url, slash_command_body("/log", TEXT, user_id(next(users)), response_url))
             start = time.perf_counter()
             try:
                 if connection is None:
                     connection = await asyncio.open_connection(url.host, url.port)
                 reader, writer = connection
-                writer.write(f"{head}\r\n{body}".encode())
+                writer.write(request)
                 status, text = await read_response(reader)
             except (OSError, asyncio.IncompleteReadError, ValueError) as error:
                 failures[type(error).__name__] += 1

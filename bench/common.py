@@ -122,11 +122,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def local_slack(latency: float = 0.0) -> Iterator[str]:
-    """The Slack stand-in (bot.dev.local_slack, answering each call after `latency` seconds) in its own process, so its
-    work is not counted as ours; it answers for any user. Yields its Web API URL."""
+def local_slack(latency: float = 0.0, method_latency: dict[str, float] | None = None) -> Iterator[str]:
+    """The Slack stand-in (bot.dev.local_slack, answering each call after `latency` seconds, and some methods after
+    `method_latency` more) in its own process, so its work is not counted as ours; it answers for any user. Yields
+    its Web API URL."""
     port = free_port()
     command = [sys.executable, "-m", "bot.dev.local_slack", "--port", str(port), "--latency", str(latency)]
+    for method, seconds in (method_latency or {}).items():
+        command += ["--method-latency", f"{method}={seconds}"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         process.stdout.readline()  # "Slack stand-in listening; ..."
