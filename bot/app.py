@@ -44,7 +44,7 @@ def build_app(
             client_id=settings.slack_client_id,
             client_secret=settings.slack_client_secret,
             scopes=SCOPES,
-            installation_store=deps.clients.installations,
+            installation_store=deps.slack_clients.installations,
             state_store=states,
         )
         app = App(
@@ -58,7 +58,7 @@ def build_app(
         logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
         try:
             app = App(
-                client=deps.clients.default,
+                client=deps.slack_clients.default,
                 signing_secret=settings.slack_signing_secret,
                 request_verification_enabled=verify_requests,
                 process_before_response=True,

@@ -39,6 +39,13 @@ class Deps:
     send_concurrency: int = 8
     clients: WorkspaceClients | None = None
 
+    @property
+    def slack_clients(self) -> WorkspaceClients:
+        """The Slack clients, for what cannot run without them; tests of the domain build Deps without."""
+        if self.clients is None:
+            raise RuntimeError("these dependencies were built without Slack clients")
+        return self.clients
+
 
 def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], installations=None) -> Deps:
     """`installations` is the OAuth installation store, when the app is installed in many workspaces."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from typing import cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -46,7 +47,7 @@ def workspace_clients(deps: Deps) -> dict[str, WebClient]:
     on SQLite the installation store's own connection would otherwise wait for that transaction."""
     with deps.sessions() as session:
         known = set(session.scalars(select(Rep.workspace_id).distinct()))
-    return {workspace: client for workspace in known if (client := deps.clients.for_workspace(workspace))}
+    return {workspace: client for workspace in known if (client := deps.slack_clients.for_workspace(workspace))}
 
 
 def installed(session: Session, deps: Deps, clients: dict[str, WebClient], people: list[Rep]) -> list[Rep]:
@@ -124,7 +125,7 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
                 session=session,
                 workspace_id=team.workspace_id,
                 kind="recognition",
-                recipient=team.channel_id,
+                recipient=cast(str, team.channel_id),  # the query keeps only teams with a channel
                 key=key,
                 message=recognition_message(recognition, deps.definition),
                 now=deps.now(),

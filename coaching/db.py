@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import ColumnElement, Connection, Engine, bindparam, create_engine, event
+from sqlalchemy import ColumnElement, Connection, CursorResult, Engine, Result, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.sql import Insert
 
 
 def _migrations_dir() -> Path:
@@ -74,10 +79,12 @@ def _ping_after_idle(engine: Engine, seconds: float) -> None:
     milliseconds. A ping that fails replaces every pooled connection, as after a restart."""
     dbapi_error = engine.dialect.loaded_dbapi.Error
 
-    def returned(_dbapi_connection, record) -> None:
+    def returned(_dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
         record.info["returned_at"] = time.monotonic()
 
-    def ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    def ping_if_idle(
+        dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _proxy: PoolProxiedConnection
+    ) -> None:
         if time.monotonic() - record.info["returned_at"] < seconds:
             return
         try:
@@ -90,7 +97,7 @@ def _ping_after_idle(engine: Engine, seconds: float) -> None:
     event.listen(engine.pool, "checkout", ping_if_idle)
 
 
-def _tune_sqlite(dbapi_connection, _record) -> None:
+def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # pysqlite starts transactions late and lets a SAVEPOINT commit on its own; SQLAlchemy emits
     # BEGIN itself instead (see _begin_sqlite), so savepoints and rollbacks behave as on PostgreSQL.
     dbapi_connection.isolation_level = None
@@ -102,7 +109,7 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_sqlite(connection) -> None:
+def _begin_sqlite(connection: Connection) -> None:
     # IMMEDIATE takes the write lock up front: two writers queue (busy_timeout) instead of deadlocking.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -128,10 +135,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def head_revision(engine: Engine) -> str:
-    return ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    if head is None:
+        raise RuntimeError(f"no migrations in {MIGRATIONS_DIR}")
+    return head
 
 
-def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str, int]:
+def insert_new(session: Session, model: type[Any], rows: list[dict[str, Any]], key: str) -> dict[str, int]:
     """Inserts the rows whose `key` is not taken yet; returns the inserted rows' ids by key.
 
     A second scheduler, or a rerun, finds the key taken and inserts nothing.
@@ -142,7 +152,9 @@ def insert_new(session: Session, model, rows: list[dict], key: str) -> dict[str,
     return dict(session.execute(statement, rows).all())
 
 
-def insert_skipping_taken(connection: Connection, model, keys: tuple[str, ...], returning: tuple[str, ...]):
+def insert_skipping_taken(
+    connection: Connection, model: type[Any], keys: tuple[str, ...], returning: tuple[str, ...]
+) -> Insert:
     """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the connection's dialect: one statement, no savepoint.
 
     The rows go in as execution parameters. Built once per dialect and table: a statement used again keeps its
@@ -151,12 +163,18 @@ def insert_skipping_taken(connection: Connection, model, keys: tuple[str, ...], 
 
 
 @cache
-def _insert_skipping_taken(dialect: str, table, keys: tuple[str, ...], returning: tuple[str, ...]):
+def _insert_skipping_taken(dialect: str, table: Any, keys: tuple[str, ...], returning: tuple[str, ...]) -> Insert:
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     return insert(table).on_conflict_do_nothing(index_elements=keys).returning(*(table.c[name] for name in returning))
 
 
-def among(column, values) -> ColumnElement[bool]:
+def among(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """`column IN (values)` with the values written into the SQL. A sweep over tens of thousands of reps
     would pass the drivers' limits on bound parameters (65,535 in psycopg, 32,766 in SQLite)."""
-    return column.in_(bindparam(None, list(values), expanding=True, literal_execute=True))
+    in_values: ColumnElement[bool] = column.in_(bindparam(None, list(values), expanding=True, literal_execute=True))
+    return in_values
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE touched; `Session.execute` types its result too loosely to say."""
+    return cast(CursorResult[Any], result).rowcount

@@ -80,7 +80,7 @@ def parse_log_text(text: str) -> LogRequest:
     tokens = re.sub(r"\s*[=:]\s*", " ", text.strip()).split()
     if len(tokens) % 2:
         last = tokens[-1]
-        if resolve_name(last, strict=False):
+        if last.lower() in _NAME_TO_KEY:
             raise LogInputError(f"`{last}` has no value. Write it as `{last}=NUMBER`.")
         raise LogInputError(f"I could not read `{last}` as `key=value`. Try `/log contacts=30 fcr=24`, or `/log help`.")
     values: Values = {}
@@ -96,9 +96,9 @@ def parse_log_text(text: str) -> LogRequest:
     return LogRequest(values, day)
 
 
-def resolve_name(name: str, strict: bool = True) -> str | None:
+def resolve_name(name: str) -> str:
     key = _NAME_TO_KEY.get(name.lower())
-    if key or not strict:
+    if key:
         return key
     if _NUMBER.fullmatch(name):
         raise LogInputError(f"`{name}` needs a key in front of it, like `contacts={name}`.")

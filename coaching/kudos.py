@@ -24,6 +24,7 @@ class KudosRefused(Refusal):
 class GivenKudos:
     kudos: Kudos
     team: Team
+    channel_id: str
     # The receiver asked to be left out of team posts: the kudos go to them directly.
     public: bool
 
@@ -40,11 +41,11 @@ def give_kudos(*, session: Session, giver: Rep, receiver: Rep, reason: str, toda
     if (given_today or 0) >= MAX_KUDOS_A_DAY:
         raise KudosRefused(f"You have given {MAX_KUDOS_A_DAY} kudos today, the most a day; more tomorrow.")
     team = shared_team(session, giver, receiver)
-    if team is None or not team.channel_id:
+    if team is None or team.channel_id is None:
         raise KudosRefused("Kudos go to a team channel you share with them, and I don't know one.")
     kudos = Kudos(
         team_id=team.id, giver_id=giver.id, receiver_id=receiver.id, reason=reason, given_on=today, created_at=now
     )
     session.add(kudos)
     session.flush()
-    return GivenKudos(kudos, team, public=not receiver.recognition_opt_out)
+    return GivenKudos(kudos, team, team.channel_id, public=not receiver.recognition_opt_out)

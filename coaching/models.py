@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -164,7 +165,7 @@ class OutboxMessage(Base):
     kind: Mapped[str] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(32))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
-    payload: Mapped[dict] = mapped_column(JSON)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(8))
     attempts: Mapped[int] = mapped_column(default=0)
     uncertain: Mapped[bool] = mapped_column(default=False)

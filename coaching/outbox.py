@@ -34,7 +34,8 @@ class OutboxPolicy:
     def backoff(self, attempts: int, rng: random.Random) -> timedelta:
         """Capped exponential backoff with full jitter, so failed senders do not retry in step."""
         ceiling = min(self.retry_cap, self.retry_base * 2 ** max(attempts - 1, 0))
-        return ceiling * (0.5 + rng.random() / 2)
+        delay: timedelta = ceiling * (0.5 + rng.random() / 2)
+        return delay
 
 
 def utc(moment: datetime) -> datetime:
@@ -42,7 +43,7 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def enqueue(session: Session, messages: list[dict], now: datetime) -> dict[str, int]:
+def enqueue(session: Session, messages: list[dict[str, Any]], now: datetime) -> dict[str, int]:
     """Adds messages ({workspace_id, kind, recipient, idempotency_key, payload}) whose key is new."""
     rows = [
         message
@@ -137,13 +138,13 @@ def next_due(session: Session) -> datetime | None:
 
 
 def mark_sent(session: Session, message_id: int, channel: str | None, ts: str | None, now: datetime) -> None:
-    message = session.get(OutboxMessage, message_id)
+    message = session.get_one(OutboxMessage, message_id)
     message.status, message.channel, message.ts = SENT, channel, ts
     message.lease_until, message.uncertain, message.updated_at = None, False, now
 
 
 def mark_failed(session: Session, message_id: int, reason: str, now: datetime) -> None:
-    message = session.get(OutboxMessage, message_id)
+    message = session.get_one(OutboxMessage, message_id)
     message.status, message.last_error, message.lease_until, message.updated_at = FAILED, reason[:200], None, now
 
 
@@ -157,7 +158,7 @@ def mark_retry(
     policy: OutboxPolicy,
 ) -> bool:
     """Schedules another attempt; returns False (and marks the row failed) when attempts are used up."""
-    message = session.get(OutboxMessage, message_id)
+    message = session.get_one(OutboxMessage, message_id)
     if message.attempts >= policy.max_attempts:
         mark_failed(session, message_id, f"gave up after {message.attempts} attempts: {reason}", now)
         return False
@@ -188,7 +189,7 @@ def listing(session: Session, status: str | None) -> list[OutboxMessage]:
 
 
 def depth(session: Session) -> int:
-    return session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status.in_([PENDING, SENDING])))
+    return session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status.in_([PENDING, SENDING]))) or 0
 
 
 def last_channel(session: Session, recipient: str) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -87,7 +88,7 @@ EXPORT_COLUMNS = ("user_id", "date", *(field.key for field in FIELDS))
 
 def export_rows(
     session: Session, since: date | None = None, until: date | None = None, team_id: int | None = None
-) -> Iterator[tuple]:
+) -> Iterator[tuple[Any, ...]]:
     """Logged days as rows of EXPORT_COLUMNS, streamed in (user, date) order."""
     query = (
         select(Rep.user_id, DayLog.day, *(getattr(DayLog, field.key) for field in FIELDS))

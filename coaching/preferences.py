@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.db import rowcount
 from coaching.fields import read_iso_day
 from coaching.library import LANGUAGES, Language
 from coaching.models import Rep, TeamHoliday, TimeOff
@@ -98,8 +99,9 @@ def parse_pause(text: str, today: date) -> date:
 
 def parse_day_range(text: str, today: date) -> tuple[date, date]:
     """`2026-12-24..2027-01-02` or one day `2026-12-24`."""
-    parts = [read_iso_day(part) for part in text.strip().split("..")]
-    if len(parts) > 2 or None in parts:
+    read = [read_iso_day(part) for part in text.strip().split("..")]
+    parts = [day for day in read if day is not None]
+    if len(read) > 2 or len(parts) < len(read):
         raise PreferenceError(
             f"`{text[:40]}` is not a day or a range; write `2026-12-24..2027-01-02`, or one day as `2026-12-24`."
         )
@@ -160,7 +162,7 @@ def add_time_off(session: Session, rep: Rep, first: date, last: date) -> None:
 def clear_time_off(session: Session, rep: Rep, today: date) -> int:
     """Cancels time off that has not ended; returns how many spans were cancelled."""
     result = session.execute(delete(TimeOff).where(TimeOff.rep_id == rep.id, TimeOff.last_day >= today))
-    return result.rowcount
+    return rowcount(result)
 
 
 def upcoming_time_off(session: Session, rep: Rep, today: date) -> list[TimeOff]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.db import rowcount
 from coaching.models import Base, DayLog, OutboxMessage, Rep
 
 # Tables whose rows belong to a workspace through a rep or a team, exported in this order.
@@ -44,7 +46,7 @@ def workspaces(session: Session) -> list[str]:
 def prune_expired(session: Session, retention_months: int, today: date) -> tuple[int, date]:
     """Deletes logged days older than the retention period; returns how many, and the first day kept."""
     before = months_before(today, retention_months)
-    return session.execute(delete(DayLog).where(DayLog.day < before)).rowcount, before
+    return rowcount(session.execute(delete(DayLog).where(DayLog.day < before))), before
 
 
 def months_before(day: date, months: int) -> date:
@@ -53,7 +55,7 @@ def months_before(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, 28))
 
 
-def export_workspace(session: Session, workspace_id: str) -> dict[str, list[dict]]:
+def export_workspace(session: Session, workspace_id: str) -> dict[str, list[dict[str, Any]]]:
     """Every row the workspace owns, table by table, as plain values."""
     tables = {table.name: table for table in Base.metadata.sorted_tables}
     reps = select(tables["reps"].c.id).where(tables["reps"].c.workspace_id == workspace_id)

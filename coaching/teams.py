@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.db import rowcount
 from coaching.definition import ScorecardDefinition
 from coaching.models import Rep, Team, TeamMember, TeamTarget
 from coaching.refusals import Refusal
@@ -42,7 +43,7 @@ def add_member(session: Session, team: Team, rep: Rep, is_lead: bool = False) ->
 
 def remove_member(session: Session, team: Team, rep: Rep) -> bool:
     result = session.execute(delete(TeamMember).where(TeamMember.team_id == team.id, TeamMember.rep_id == rep.id))
-    return bool(result.rowcount)
+    return bool(rowcount(result))
 
 
 def find_team(session: Session, name: str, workspace_id: str | None = None) -> Team | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from rich.markup import escape as rich_escape
 
@@ -80,7 +81,7 @@ def to_terminal(message: dict, names: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def to_html(message: dict, names: dict[str, str], title: str, images: list[str] = ()) -> str:
+def to_html(message: dict, names: dict[str, str], title: str, images: Sequence[str] = ()) -> str:
     parts = []
     for block in message.get("blocks") or []:
         kind = block["type"]

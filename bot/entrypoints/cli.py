@@ -11,6 +11,7 @@ import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import cast
 
 from bot.delivery.sender import OutboxSender
 from bot.dev.content_check import template_faults
@@ -234,7 +235,7 @@ def run_db_current(settings: Settings, _args: argparse.Namespace) -> None:
 def run_db_prune(settings: Settings, _args: argparse.Namespace) -> None:
     settings.require("retention_months")
     with bootstrap(settings).sessions.begin() as session:
-        deleted, before = prune_expired(session, settings.retention_months, date.today())
+        deleted, before = prune_expired(session, cast(int, settings.retention_months), date.today())
     print(f"deleted {deleted} logged days before {before}")
 
 
@@ -338,7 +339,7 @@ def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
         print(f"outbox message {args.id} sent")
         return
     with deps.sessions() as session:
-        message = session.get(OutboxMessage, args.id)
+        message = session.get_one(OutboxMessage, args.id)
     raise CommandError(f"outbox message {args.id} is {message.status} again: {message.last_error}")
 
 

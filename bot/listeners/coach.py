@@ -12,6 +12,7 @@ from bot.blocks.nudges import nudge_message
 from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
+from bot.slack.context import who
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
@@ -56,7 +57,7 @@ def register(app: App, deps: Deps) -> None:
         try:
             with deps.sessions.begin() as session:
                 now = deps.now()
-                rep = rep_with_profile(session, client, context.team_id, context.user_id, now)
+                rep = rep_with_profile(session, client, *who(context), now)
                 request = CoachRequest(session, rep, local_today(rep, now), rest.split(), rest.strip(), deps, client)
                 answer = handler(request)
         except Refusal as error:
@@ -146,14 +147,11 @@ def holidays(request: CoachRequest) -> Message:
 
 
 def show_settings(request: CoachRequest) -> Message:
-    rep, today = request.rep, request.today
-    paused = (
-        "no"
-        if not preferences.is_paused(rep, today)
-        else (
-            "until you resume" if rep.paused_until == PAUSED_INDEFINITELY else f"through {day_label(rep.paused_until)}"
-        )
-    )
+    rep, today, paused_until = request.rep, request.today, request.rep.paused_until
+    if paused_until is None or not preferences.is_paused(rep, today):
+        paused = "no"
+    else:
+        paused = "until you resume" if paused_until == PAUSED_INDEFINITELY else f"through {day_label(paused_until)}"
     days = ", ".join(preferences.DAY_NAMES[day] for day in preferences.work_days(rep))
     recognition = "off" if rep.recognition_opt_out else "on"
     return simple(

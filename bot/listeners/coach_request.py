@@ -25,10 +25,7 @@ class CoachRequest:
     deps: Deps
     client: WebClient
     # Work to do after the answer has gone back to Slack (sending a post, say).
-    after: list[Callable[[], None]] = field(default_factory=list)
-
-
-Handler = Callable[[CoachRequest], Message]
+    after: list[Callable[[], object]] = field(default_factory=list)
 
 
 Handler = Callable[[CoachRequest], Message]

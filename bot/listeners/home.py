@@ -11,6 +11,7 @@ from bot.delivery.queue import queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
 from bot.ids import Action
+from bot.slack.context import who, workspace
 from bot.slack.home_tab import publish_home, refresh_home
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
@@ -22,7 +23,7 @@ def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
         if event.get("tab") == "home":
-            after_answer(lambda: publish_opened(client, context.team_id, event["user"]))
+            after_answer(lambda: publish_opened(client, workspace(context), event["user"]))
 
     def publish_opened(client: WebClient, workspace_id: str, user_id: str) -> None:
         with deps.sessions.begin() as session:
@@ -38,13 +39,13 @@ def register(app: App, deps: Deps) -> None:
             # Stored before the ack, so what Slack shows next already has it.
             try:
                 with deps.sessions.begin() as session:
-                    rep = rep_with_profile(session, client, context.team_id, context.user_id, deps.now())
+                    rep = rep_with_profile(session, client, *who(context), deps.now())
                     change(rep, action, local_today(rep, deps.now()))
             except Refusal as error:
                 ack()
                 # The Home tab has no ephemeral answer: the app's own DM is the private place to say why.
-                refused = problem(str(error))
-                after_answer(lambda: client.chat_postMessage(channel=context.user_id, **refused))
+                refused, (_, user_id) = problem(str(error)), who(context)
+                after_answer(lambda: client.chat_postMessage(channel=user_id, **refused))
                 return
             ack()
             after_answer(lambda: refresh_home(deps, client, context))

@@ -14,6 +14,7 @@ from bot.blocks.log import log_help, log_saved
 from bot.blocks.log_form import field_error, log_modal, read_submission, saved_modal
 from bot.deps import Deps
 from bot.ids import Action, Callback
+from bot.slack.context import who
 from bot.slack.home_tab import refresh_home
 from bot.slack.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
@@ -26,7 +27,7 @@ HELP_WORDS = {"help", "?", "-h", "--help"}
 def register(app: App, deps: Deps) -> None:
     def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
         now = deps.now()
-        rep = profile_with_refresh(session, client, context.team_id, context.user_id, now)
+        rep = profile_with_refresh(session, client, *who(context), now)
         today = local_today(rep, now)
         day = request.day or today
         check_day(day, today)
@@ -54,7 +55,7 @@ def register(app: App, deps: Deps) -> None:
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
         with deps.sessions.begin() as session:
-            rep = profile_with_refresh(session, client, context.team_id, context.user_id, now)
+            rep = profile_with_refresh(session, client, *who(context), now)
             today: date = local_today(rep, now)
             values = day_values(session, rep.id, today)
         client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
@@ -67,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
     @app.view(Callback.LOG_DAY)
     def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
         request, errors = read_submission(view["state"]["values"])
-        if errors:
+        if request is None:
             ack(response_action="errors", errors=errors)
             return
         try:

@@ -8,6 +8,7 @@ from bot.after_answer import after_answer
 from bot.blocks.kit import simple
 from bot.deps import Deps
 from bot.ids import Action
+from bot.slack.context import who
 from coaching.privacy import forget
 
 
@@ -19,7 +20,7 @@ def register(app: App, deps: Deps) -> None:
 
     def erase(context: BoltContext, respond: Respond) -> None:
         with deps.sessions.begin() as session:
-            forget(session, context.team_id, context.user_id)
+            forget(session, *who(context))
         respond(replace_original=True, **simple(":wastebasket: Done: everything RepCoach held about you is erased."))
 
     @app.action(Action.FORGET_ME_CANCEL)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.blocks.kit import problem
 from bot.blocks.scorecard import scorecard_message
 from bot.deps import Deps
+from bot.slack.context import who
 from bot.slack.mentions import mention, user_id
 from bot.slack.profiles import rep_with_profile
 from coaching import access
 from coaching.models import Rep, Team
-from coaching.periods import PERIOD_NAMES, current_period
+from coaching.periods import PERIOD_NAMES, PeriodName, current_period
 from coaching.refusals import Refusal
 from coaching.reps import local_today
 from coaching.scorecard import build_scorecard, rep_scope, team_scope
@@ -25,14 +28,14 @@ def register(app: App, deps: Deps) -> None:
     @app.command("/scorecard")
     def scorecard_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
         words = command.get("text", "").split()
-        period_name = "week"
+        period_name: PeriodName = "week"
         if words and words[-1].lower() in PERIOD_NAMES:
-            period_name = words.pop().lower()
+            period_name = cast(PeriodName, words.pop().lower())
         now = deps.now()
         try:
             # A refusal raises inside the transaction, so even the asker's profile cache is left as it was.
             with deps.sessions.begin() as session:
-                viewer = rep_with_profile(session, client, context.team_id, context.user_id, now)
+                viewer = rep_with_profile(session, client, *who(context), now)
                 period = current_period(period_name, local_today(viewer, now))
                 subject = _subject(session, viewer, words)
                 scorecard, title, own = _scorecard(session, deps, viewer, subject, period)

@@ -122,14 +122,14 @@ def kudos(request: CoachRequest) -> Message:
         session=request.session,
         workspace_id=giver.workspace_id,
         kind="kudos",
-        recipient=given.team.channel_id if public else receiver_id,
+        recipient=given.channel_id if public else receiver_id,
         key=f"kudos:{given.kudos.id}",
         message=kudos_message(giver.user_id, receiver_id, given.kudos.reason),
         now=request.deps.now(),
     )
     request.after.append(lambda: OutboxSender(request.deps).drain())
     if public:
-        return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{given.team.channel_id}>.")
+        return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{given.channel_id}>.")
     return simple(
         f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly."
     )

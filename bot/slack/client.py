@@ -49,7 +49,7 @@ def make_client(token: str | None, base_url: str, timeout: float) -> WebClient:
     return WebClient(
         token=token,
         base_url=base_url,
-        timeout=timeout,
+        timeout=timeout,  # type: ignore[arg-type]  # typed int by slack_sdk; urllib takes seconds as a float
         # A 429 was not acted on, so waiting out Retry-After and repeating is safe for every method.
         retry_handlers=[
             RateLimitErrorRetryHandler(max_retry_count=3),

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.home import home_view
 from bot.deps import Deps
+from bot.slack.context import who
 from coaching.home import home_page
 from coaching.models import Rep
 from coaching.reps import get_or_create_rep
@@ -23,5 +24,5 @@ def publish_home(session: Session, client: WebClient, deps: Deps, rep: Rep, now:
 def refresh_home(deps: Deps, client: WebClient, context: BoltContext) -> None:
     """Publishes the Home tab of the person behind `context`, from what is committed now."""
     with deps.sessions() as session:
-        rep = get_or_create_rep(session, context.team_id, context.user_id)
+        rep = get_or_create_rep(session, *who(context))
         publish_home(session, client, deps, rep, deps.now())
