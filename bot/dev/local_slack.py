@@ -135,7 +135,7 @@ class LocalSlack:
             def log_message(self, *_args) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((LOOPBACK, port), Handler)
+        self._server = _Server((LOOPBACK, port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -331,6 +331,12 @@ class LocalSlack:
             if time.monotonic() > deadline:
                 raise AssertionError(f"expected {count} call(s) to {method}, got {len(calls)}")
             time.sleep(0.01)
+
+
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops a burst's extra connections, and the client's retry comes a second
+    # later: forty calls at once would seem to take a second longer than Slack's.
+    request_queue_size = 128
 
 
 def workspace_of(headers: dict) -> str:
