@@ -177,6 +177,39 @@ class Target:
     def met(self, value: float) -> bool:
         return value <= self.limit
 
+    def describe(self, unit: str) -> str:
+        return f"<= {self.limit:g}{unit}"
+
+
+@dataclass(frozen=True)
+class AtLeast:
+    """A figure's floor: met when the figure is at or above it."""
+
+    limit: float
+
+    def met(self, value: float) -> bool:
+        return value >= self.limit
+
+    def describe(self, unit: str) -> str:
+        return f">= {self.limit:g}{unit}"
+
+
+@dataclass(frozen=True)
+class Within:
+    """A band: met when the figure is within `tolerance` of `centre`."""
+
+    centre: float
+    tolerance: float
+
+    def met(self, value: float) -> bool:
+        return abs(value - self.centre) <= self.tolerance
+
+    def describe(self, unit: str) -> str:
+        return f"{self.centre:g} ± {self.tolerance:g}{unit}"
+
+
+Goal = Target | AtLeast | Within
+
 
 @dataclass
 class Report:
@@ -187,15 +220,38 @@ class Report:
     targets: int = 0
     misses: int = 0
 
-    def figure(self, name: str, value: float, unit: str = "", target: Target | None = None, digits: int = 1) -> None:
+    def figure(self, name: str, value: float, unit: str = "", target: Goal | None = None, digits: int = 1) -> None:
         shown = f"{value:,.{digits}f}{unit}"
         verdict = ""
         if target is not None:
             met = target.met(value)
             self.targets += 1
             self.misses += not met
-            verdict = f"target <= {target.limit:g}{unit:<8} {'PASS' if met else 'MISS'}"
+            verdict = f"target {target.describe('')}{unit:<8} {'PASS' if met else 'MISS'}"
         line = f"  {name:<66} {shown:>14}   {verdict}".rstrip()
+        self.lines.append(line)
+        print(line, flush=True)
+
+    def spread(
+        self, name: str, values: list[float], unit: str = "", target: Goal | None = None, digits: int = 1
+    ) -> None:
+        """A figure measured once per seed: its mean and min–max; it passes only if every seed meets the target."""
+        if not values:
+            line = f"  {name:<66} {'n/a':>24}   nothing to measure it on"
+            self.lines.append(line)
+            print(line, flush=True)
+            return
+        shown = f"{sum(values) / len(values):,.{digits}f}{unit}"
+        if len(values) > 1:
+            shown += f" ({min(values):,.{digits}f}–{max(values):,.{digits}f})"
+        verdict = ""
+        if target is not None:
+            meeting = sum(target.met(value) for value in values)
+            self.targets += 1
+            self.misses += meeting < len(values)
+            seeds = f"{meeting}/{len(values)} seeds"
+            verdict = f"target {target.describe(unit):<14} {'PASS' if meeting == len(values) else 'MISS'} ({seeds})"
+        line = f"  {name:<66} {shown:>24}   {verdict}".rstrip()
         self.lines.append(line)
         print(line, flush=True)
 
