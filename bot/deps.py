@@ -38,6 +38,8 @@ class Deps:
     # How many outbox messages are posted at once, each from its own thread, to different conversations.
     send_concurrency: int = 8
     clients: WorkspaceClients | None = None
+    # The share of due coaching weeks (or days, on the daily cadence) kept back, to measure effects against.
+    holdout_share: float = 0.1
 
     @property
     def slack_clients(self) -> WorkspaceClients:
@@ -58,6 +60,7 @@ def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], inst
         bucket=TokenBucket(settings.slack_messages_per_minute),
         send_concurrency=settings.slack_send_concurrency,
         clients=clients,
+        holdout_share=settings.coaching_holdout_share,
     )
 
 

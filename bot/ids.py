@@ -19,6 +19,12 @@ class Action(StrEnum):
     NUDGE_HELPFUL = "nudge_helpful"
     NUDGE_NOT_FOR_ME = "nudge_not_for_me"
     NUDGE_SNOOZE = "nudge_snooze"
+    # The week's start in the coaching cycle, and its mid-week follow-up.
+    NUDGE_TRYING = "nudge_trying"
+    NUDGE_ANOTHER = "nudge_another"
+    FOLLOW_UP_HELPED = "follow_up_helped"
+    FOLLOW_UP_NO_DIFFERENCE = "follow_up_no_difference"
+    FOLLOW_UP_NOT_YET = "follow_up_not_yet"
     OPEN_LOG_FORM = "open_log_form"
     HOME_TIME = "home_time"
     HOME_DAYS = "home_days"
@@ -57,9 +63,11 @@ class Payload(BaseModel):
 
 
 class NudgeButton(Payload):
-    """What a nudge's buttons carry back: which nudge was answered."""
+    """What a nudge's buttons carry back: which nudge was answered, and whether it was the week's start of the
+    coaching cycle (there, Not for me offers another practice for the same focus)."""
 
     nudge_id: int
+    week_start: bool = False
 
 
 class BadPayload(Refusal):

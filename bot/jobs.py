@@ -21,7 +21,9 @@ from bot.slack.home_tab import publish_home
 from bot.slack.profiles import refresh_profiles
 from coaching.due import delivery_key, due_local_date
 from coaching.models import Rep, Team
+from coaching.nudges import UNSENT_KINDS
 from coaching.outbox import Outgoing, is_queued, queue_message, queue_messages
+from coaching.preferences import cadence
 from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
 from coaching.schedule import plan_due_nudges
@@ -69,16 +71,21 @@ def run_nudges(deps: Deps, at: datetime, wait_for_retries: timedelta = timedelta
     clients = workspace_clients(deps)
     with deps.sessions.begin() as session:
         reps = installed(session, deps, clients, list(session.scalars(select(Rep))))
-        planned = plan_due_nudges(session, at, deps.library, deps.definition, deps.seed, reps)
+        planned = plan_due_nudges(
+            session, at, deps.library, deps.definition, deps.seed, reps, holdout_share=deps.holdout_share
+        )
         messages = [
             Outgoing(
                 workspace_id=nudge.rep.workspace_id,
                 kind="nudge",
                 recipient=nudge.rep.user_id,
                 key=delivery_key(nudge.rep, nudge.local_date),
-                message=nudge_message(nudge.nudge_id, nudge.choice, nudge.language),
+                message=nudge_message(
+                    nudge.nudge_id, nudge.choice, nudge.language, week_start=cadence(nudge.rep) != "daily"
+                ),
             )
             for nudge in planned
+            if nudge.choice.kind not in UNSENT_KINDS
         ]
         queue_messages(session=session, messages=messages, now=deps.now())
     return JobReport(len(planned), OutboxSender(deps).drain(wait_for_retries))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
@@ -90,7 +90,7 @@ class ScorecardDefinition(BaseModel):
     # Recognition names a rep only with at least this many contacts behind the week's figures.
     recognition_min_contacts: int = Field(default=60, ge=1)
     # The SQL aggregate expressions, built once: rebuilding them took most of a scorecard query's time.
-    _aggregates: list | None = PrivateAttr(default=None)
+    _aggregates: list[Any] | None = PrivateAttr(default=None)
 
     @property
     def metrics(self) -> list[MetricDefinition]:

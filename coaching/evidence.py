@@ -40,6 +40,9 @@ class Sample:
         return self.total / self.weight if self.weight else None
 
 
+EMPTY = Sample(0.0, 0.0, 0.0, 0)
+
+
 def probability_worse(metric: MetricDefinition, sample: Sample, target: float) -> float:
     """The chance that the rep's true figure is worse than `target`, given `sample`; ½ when nothing is known."""
     if not sample.weight or not sample.days:

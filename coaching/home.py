@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -12,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coaching import preferences
-from coaching.definition import ScorecardDefinition
+from coaching.db import among
+from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.library import Language, Library, PracticeText
 from coaching.models import Nudge, Rep, Team
 from coaching.periods import Period, current_period
@@ -23,6 +25,8 @@ from coaching.streaks import logged_streak
 from coaching.teams import reps_of, targets_for, team_of, teams_led_by
 
 RECENT_TIPS = 3
+# Nudges that give a practice; a follow-up asks about one already given.
+PRACTICE_KINDS = ("practice", "review", "stretch")
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,17 @@ class RecentTip:
     day: date
     text: PracticeText
     # None until the rep answers; then the buttons give way to what they said.
+    feedback: str | None
+
+
+@dataclass(frozen=True)
+class WeekFocus:
+    """The coaching cycle's focus this week and the practice the rep is working on."""
+
+    metric: MetricDefinition
+    value: float | None
+    target: float
+    practice: PracticeText | None
     feedback: str | None
 
 
@@ -61,6 +76,7 @@ class HomeSettings:
 class HomePage:
     scorecard: Scorecard
     streak: int
+    focus: WeekFocus | None
     tips: tuple[RecentTip, ...]
     settings: HomeSettings
     teams: tuple[TeamWeek, ...]
@@ -82,16 +98,48 @@ def home_page(
     return HomePage(
         scorecard=build_scorecard(session, rep_scope(rep.id), week, definition, targets),
         streak=logged_streak(session, rep, today),
+        focus=_week_focus(session, rep, week, definition, targets, library, settings.language),
         tips=_recent_tips(session, rep, library, settings.language),
         settings=settings,
         teams=tuple(_team_week(session, team, week, definition) for team in teams_led_by(session, rep)),
     )
 
 
+def _week_focus(
+    session: Session,
+    rep: Rep,
+    week: Period,
+    definition: ScorecardDefinition,
+    targets: Mapping[str, float],
+    library: Library,
+    language: Language,
+) -> WeekFocus | None:
+    """The latest practice given this week with a focus metric, unless it was turned down or swapped."""
+    query = (
+        select(Nudge)
+        .where(
+            Nudge.rep_id == rep.id,
+            Nudge.local_date.between(week.start, week.end),
+            Nudge.metric.is_not(None),
+            among(Nudge.kind, PRACTICE_KINDS),
+        )
+        .order_by(Nudge.id.desc())
+        .limit(1)
+    )
+    latest = session.scalars(query).first()
+    metric = definition.by_key().get(latest.metric or "") if latest else None
+    if latest is None or metric is None or latest.feedback in ("another", "not_for_me"):
+        return None
+    practice = library.by_id().get(latest.practice_id or "")
+    return WeekFocus(
+        metric, latest.focus_value, targets[metric.key], practice.text(language) if practice else None, latest.feedback
+    )
+
+
 def _recent_tips(session: Session, rep: Rep, library: Library, language: Language) -> tuple[RecentTip, ...]:
     query = (
         select(Nudge)
-        .where(Nudge.rep_id == rep.id, Nudge.practice_id.is_not(None))
+        .where(Nudge.rep_id == rep.id, Nudge.practice_id.is_not(None), among(Nudge.kind, PRACTICE_KINDS))
         .order_by(Nudge.local_date.desc(), Nudge.id.desc())
         .limit(RECENT_TIPS)
     )

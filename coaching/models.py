@@ -41,6 +41,8 @@ class Rep(Base):
     work_days: Mapped[str | None] = mapped_column(String(27))
     language: Mapped[str | None] = mapped_column(String(2))
     paused_until: Mapped[date | None] = mapped_column(Date)
+    # cycle, daily or weekly (coaching.cycle); NULL means the default, the weekly cycle.
+    cadence: Mapped[str | None] = mapped_column(String(8))
     # Slack workspace admins and owners (from users.info), and people an admin named.
     slack_admin: Mapped[bool] = mapped_column(default=False)
     named_admin: Mapped[bool] = mapped_column(default=False)
@@ -130,8 +132,8 @@ class Nudge(Base):
             "local_date",
             "practice_id",
             "feedback",
-            postgresql_where=text("feedback IN ('helpful', 'not_for_me')"),
-            sqlite_where=text("feedback IN ('helpful', 'not_for_me')"),
+            postgresql_where=text("feedback IN ('helpful', 'not_for_me', 'no_difference')"),
+            sqlite_where=text("feedback IN ('helpful', 'not_for_me', 'no_difference')"),
         ),
     )
 
@@ -140,6 +142,8 @@ class Nudge(Base):
     kind: Mapped[str] = mapped_column(String(16))
     practice_id: Mapped[str | None] = mapped_column(String(80))
     metric: Mapped[str | None] = mapped_column(String(40))
+    # The focus metric's figure when the nudge was chosen, so the week's wrap-up can show how it moved.
+    focus_value: Mapped[float | None] = mapped_column(Float)
     language: Mapped[str] = mapped_column(String(2))
     local_date: Mapped[date] = mapped_column(Date)
     delivery_key: Mapped[str | None] = mapped_column(String(120), unique=True)

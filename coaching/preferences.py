@@ -8,6 +8,7 @@ from datetime import date, time, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from coaching.cycle import CADENCES, DEFAULT_CADENCE, Cadence
 from coaching.db import rowcount
 from coaching.fields import read_iso_day
 from coaching.library import LANGUAGES, Language
@@ -43,6 +44,10 @@ def language(rep: Rep) -> Language:
     return "it" if (rep.locale or "").lower().startswith("it") else "en"
 
 
+def cadence(rep: Rep) -> Cadence:
+    return rep.cadence if rep.cadence in CADENCES else DEFAULT_CADENCE  # type: ignore[return-value]
+
+
 def is_paused(rep: Rep, day: date) -> bool:
     return rep.paused_until is not None and day <= rep.paused_until
 
@@ -76,6 +81,17 @@ def parse_language(text: str) -> Language:
     if choice not in LANGUAGES:
         raise PreferenceError(f"`{text[:20]}` is not a language I speak yet; choose `en` or `it`.")
     return choice
+
+
+def parse_cadence(text: str) -> Cadence:
+    choice = text.strip().lower()
+    for known in CADENCES:
+        if choice == known:
+            return known
+    raise PreferenceError(
+        f"`{text[:20]}` is not a cadence; choose `cycle` (a focus, a follow-up and a wrap-up each week), "
+        "`daily` (a tip every working day) or `weekly` (only the week's focus)."
+    )
 
 
 def parse_pause(text: str, today: date) -> date:
@@ -142,6 +158,12 @@ def set_work_days(*, rep: Rep, text: str) -> str:
 def set_language(*, rep: Rep, text: str) -> Language:
     chosen = parse_language(text)
     rep.language = chosen
+    return chosen
+
+
+def set_cadence(*, rep: Rep, text: str) -> Cadence:
+    chosen = parse_cadence(text)
+    rep.cadence = chosen
     return chosen
 
 

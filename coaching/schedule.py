@@ -1,7 +1,8 @@
-"""Who gets a scheduled nudge at an instant, and which one: at most one a day per rep, at their local time.
+"""Who gets a scheduled coaching message at an instant, and which one: at most one a day per rep, at their local
+time, following their cadence's weekly cycle.
 
-The queries live here; the due-time rules they feed (local wall clock, daylight saving, days off) are
-in `coaching.due`.
+The queries live here; the rules they feed are pure and live apart: due times (local wall clock, daylight saving,
+days off) in `coaching.due`, the weekly cycle's steps in `coaching.cycle`, the choice in `coaching.nudges`.
 """
 
 from __future__ import annotations
@@ -15,18 +16,34 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
+from coaching.cycle import Step, step_due, week_of
 from coaching.db import among, insert_new
 from coaching.definition import ScorecardDefinition
 from coaching.due import days_within, delivery_key, due_date, local_now
+from coaching.evidence import EMPTY
 from coaching.library import Language, Library
 from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
-from coaching.nudges import History, NudgeChoice, Votes, choose_nudge
-from coaching.preferences import language
+from coaching.nudges import (
+    HELPFUL_ANSWERS,
+    UNHELPFUL_ANSWERS,
+    UNSENT_KINDS,
+    Focus,
+    Given,
+    History,
+    NudgeChoice,
+    Votes,
+    choose_nudge,
+)
+from coaching.preferences import cadence, language, work_days
 from coaching.scorecard import Figures, figures_by_rep
 from coaching.teams import targets_by_team
 
-FIGURES_WINDOW_DAYS = 14
-RECENT_PRACTICE_DAYS = 28
+# Four weeks of figures aim the coaching: two weeks held about ten logged days and a handful of complaints.
+FIGURES_WINDOW_DAYS = 28
+# Reviews of a helpful practice come back at 21, 42, 84, 168 days: a year of history covers them all.
+HISTORY_DAYS = 365
+# Kinds that belong to a week's start; the follow-up and the wrap-up are the cycle's other two steps.
+CYCLE_STEPS = ("follow_up", "wrap_up")
 # How far back a team's feedback steers the choice. Thompson sampling on all-time counts grows so sure of
 # last year's favourites that the team's current taste (new people, a new lead, a rewritten practice) barely
 # moves it, and reading every vote ever made each sweep slower as the history grew. Two quarters give a
@@ -34,7 +51,7 @@ RECENT_PRACTICE_DAYS = 28
 VOTES_WINDOW_DAYS = 180
 # Written into the SQL rather than bound, so SQLite's planner sees they match its partial indexes.
 NOT_FOR_ME = literal("not_for_me", literal_execute=True)
-VOTES = ("helpful", "not_for_me")
+VOTES = (*HELPFUL_ANSWERS, *UNHELPFUL_ANSWERS)
 
 
 @dataclass(frozen=True)
@@ -47,9 +64,8 @@ class PlannedNudge:
     delivery_key: str | None = None
 
 
-def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[date]]:
-    """Each rep's time off and team holidays within a day of `around` (local dates differ by at most one)."""
-    first, last = around - timedelta(days=1), around + timedelta(days=1)
+def days_off(session: Session, reps: list[Rep], first: date, last: date) -> dict[int, set[date]]:
+    """Each rep's time off and team holidays from `first` to `last`."""
     result: dict[int, set[date]] = defaultdict(set)
     rep_ids = [rep.id for rep in reps]
     away = select(TimeOff).where(among(TimeOff.rep_id, rep_ids), TimeOff.first_day <= last, TimeOff.last_day >= first)
@@ -66,10 +82,22 @@ def days_off(session: Session, reps: list[Rep], around: date) -> dict[int, set[d
 
 
 def plan_due_nudges(
-    session: Session, at: datetime, library: Library, definition: ScorecardDefinition, seed: str, reps: list[Rep]
+    session: Session,
+    at: datetime,
+    library: Library,
+    definition: ScorecardDefinition,
+    seed: str,
+    reps: list[Rep],
+    *,
+    holdout_share: float = 0.0,
 ) -> list[PlannedNudge]:
-    """Chooses and records the nudges due at `at` among `reps`; the caller commits, then sends them."""
-    off = days_off(session, reps, at.date())
+    """Chooses and records the coaching messages due at `at` among `reps`; the caller commits, then sends them.
+
+    A rep with nothing due today in their cycle gets nothing. A start with nothing fresh to offer is recorded as
+    "rest", and a start drawn for the hold-out as "held_out"; neither is sent, and the week goes on from them.
+    """
+    # Local dates differ from UTC's by at most a day; the rest of the week tells when the week's last working day is.
+    off = days_off(session, reps, at.date() - timedelta(days=1), at.date() + timedelta(days=8))
     due = [(rep, day) for rep in reps if (day := due_date(rep, at, off[rep.id]))]
     taken = set(
         session.scalars(
@@ -80,13 +108,33 @@ def plan_due_nudges(
     due = _without_leads_who_do_not_log(session, due)
     if not due:
         return []
-    choices = _choose(session, due, library, definition, seed)
+    weeks = _weeks(session, due)
+    steps: dict[int, Step] = {}
+    for rep, day in due:
+        step = step_due(
+            cadence=cadence(rep),
+            today=day,
+            work_days=work_days(rep),
+            days_off=off[rep.id],
+            sent_this_week=weeks[rep.id].sent,
+        )
+        if step is not None:
+            steps[rep.id] = step
+    starts = [(rep, day) for rep, day in due if steps.get(rep.id) == "start"]
+    choices = _choose(session, starts, library, definition, seed) if starts else []
+    choices = [
+        (rep, day, _held_out(choice) if _in_holdout(seed, rep, day, holdout_share) else choice, lang)
+        for rep, day, choice, lang in choices
+    ]
+    choices += _follow_ups([(rep, day) for rep, day in due if steps.get(rep.id) == "follow_up"], weeks, library)
+    choices += _wrap_ups(session, [(rep, day) for rep, day in due if steps.get(rep.id) == "wrap_up"], weeks, definition)
     rows = [
         {
             "rep_id": rep.id,
             "kind": choice.kind,
             "practice_id": choice.practice.id if choice.practice else None,
             "metric": choice.focus.metric.key if choice.focus else None,
+            "focus_value": choice.focus.value if choice.focus else None,
             "language": lang,
             "local_date": day,
             "delivery_key": delivery_key(rep, day),
@@ -100,6 +148,102 @@ def plan_due_nudges(
         for rep, day, choice, lang in choices
         if delivery_key(rep, day) in ids
     ]
+
+
+def _in_holdout(seed: str, rep: Rep, day: date, share: float) -> bool:
+    """Drawn per rep and day from the seed, so a rerun draws the same and nobody can steer it."""
+    return share > 0 and random.Random(f"{seed}:holdout:{rep.workspace_id}:{rep.user_id}:{day}").random() < share
+
+
+def _held_out(choice: NudgeChoice) -> NudgeChoice:
+    """A practice start kept back: the focus it would have had is recorded, so effects can be measured against it."""
+    if choice.kind not in ("practice", "review"):
+        return choice
+    return NudgeChoice("held_out", focus=choice.focus, days=choice.days)
+
+
+@dataclass(frozen=True)
+class CycleWeek:
+    """What a rep's week so far holds: the day each step went out, and the practice they are working on."""
+
+    sent: dict[Step, date]
+    practice: Nudge | None = None
+    start: Nudge | None = None
+
+
+def _weeks(session: Session, due: list[tuple[Rep, date]]) -> dict[int, CycleWeek]:
+    first = min(week_of(day)[0] for _, day in due)
+    rows = session.scalars(
+        select(Nudge)
+        .where(among(Nudge.rep_id, [rep.id for rep, _ in due]), Nudge.local_date >= first)
+        .order_by(Nudge.id)
+    ).all()
+    by_rep: dict[int, list[Nudge]] = defaultdict(list)
+    for row in rows:
+        by_rep[row.rep_id].append(row)
+    weeks: dict[int, CycleWeek] = {}
+    for rep, day in due:
+        monday, sunday = week_of(day)
+        this_week = [row for row in by_rep[rep.id] if monday <= row.local_date <= sunday]
+        sent: dict[Step, date] = {}
+        start = None
+        for row in this_week:
+            if row.delivery_key is None:
+                continue
+            step: Step = row.kind if row.kind in CYCLE_STEPS else "start"  # type: ignore[assignment]
+            sent.setdefault(step, row.local_date)
+            if step == "start" and start is None:
+                start = row
+        practices = [
+            row
+            for row in this_week
+            if row.kind in ("practice", "review", "stretch") and row.feedback not in ("another", "not_for_me")
+        ]
+        weeks[rep.id] = CycleWeek(sent, practices[-1] if practices else None, start)
+    return weeks
+
+
+def _follow_ups(
+    due: list[tuple[Rep, date]], weeks: dict[int, CycleWeek], library: Library
+) -> list[tuple[Rep, date, NudgeChoice, Language]]:
+    """A follow-up on the week's practice; a week whose start had no practice has none."""
+    by_id = library.by_id()
+    choices = []
+    for rep, day in due:
+        working_on = weeks[rep.id].practice
+        practice = by_id.get(working_on.practice_id or "") if working_on else None
+        if practice is not None:
+            choices.append((rep, day, NudgeChoice("follow_up", practice), language(rep)))
+    return choices
+
+
+def _wrap_ups(
+    session: Session, due: list[tuple[Rep, date]], weeks: dict[int, CycleWeek], definition: ScorecardDefinition
+) -> list[tuple[Rep, date, NudgeChoice, Language]]:
+    """How the week's focus moved: its figure this week so far against the one that chose it."""
+    started = [
+        (rep, day, start)
+        for rep, day in due
+        if (start := weeks[rep.id].start) is not None and start.metric and start.kind not in UNSENT_KINDS
+    ]
+    if not started:
+        return []
+    team_of = _team_of(session, [rep.id for rep, _, _ in started])
+    targets = targets_by_team(session, set(team_of.values()), definition)
+    by_key = definition.by_key()
+    choices = []
+    for rep, day, start in started:
+        metric = by_key.get(start.metric or "")
+        if metric is None:
+            continue
+        monday, _ = week_of(day)
+        week = figures_by_rep(session, [rep.id], monday, day - timedelta(days=1), definition).get(rep.id)
+        sample = week.samples.get(metric.key, EMPTY) if week else EMPTY
+        target = targets[team_of.get(rep.id)][metric.key]
+        now = sample.value if sample.value is not None else start.focus_value or 0.0
+        focus = Focus(metric, now, target, days=sample.days)
+        choices.append((rep, day, NudgeChoice("wrap_up", focus=focus, before=start.focus_value), language(rep)))
+    return choices
 
 
 def _without_leads_who_do_not_log(session: Session, due: list[tuple[Rep, date]]) -> list[tuple[Rep, date]]:
@@ -126,13 +270,43 @@ def plan_tip(
 ) -> PlannedNudge:
     """A nudge on demand: chosen like a scheduled one, but outside the one-a-day rule."""
     day = local_now(rep, at).date()
-    given_today = session.scalar(select(func.count(Nudge.id)).where(Nudge.rep_id == rep.id, Nudge.local_date == day))
-    [(_, _, choice, lang)] = _choose(session, [(rep, day)], library, definition, f"{seed}:tip{given_today}")
+    return _plan_extra(session, rep, day, at, library, definition, f"{seed}:tip{_given_on(session, rep, day)}")
+
+
+def plan_another(
+    *, session: Session, nudge: Nudge, at: datetime, library: Library, definition: ScorecardDefinition, seed: str
+) -> PlannedNudge | None:
+    """Another practice for the same focus, when a rep asks for one; None when that focus has nothing fresh left."""
+    rep = nudge.rep
+    day = local_now(rep, at).date()
+    seed = f"{seed}:another{_given_on(session, rep, day)}"
+    planned = _plan_extra(session, rep, day, at, library, definition, seed, keep_focus=nudge.metric)
+    if planned.choice.kind not in ("practice", "review"):
+        return None
+    return planned
+
+
+def _given_on(session: Session, rep: Rep, day: date) -> int:
+    return session.scalar(select(func.count(Nudge.id)).where(Nudge.rep_id == rep.id, Nudge.local_date == day)) or 0
+
+
+def _plan_extra(
+    session: Session,
+    rep: Rep,
+    day: date,
+    at: datetime,
+    library: Library,
+    definition: ScorecardDefinition,
+    seed: str,
+    keep_focus: str | None = None,
+) -> PlannedNudge:
+    [(_, _, choice, lang)] = _choose(session, [(rep, day)], library, definition, seed, {rep.id: keep_focus})
     nudge = Nudge(
         rep_id=rep.id,
         kind=choice.kind,
         practice_id=choice.practice.id if choice.practice else None,
         metric=choice.focus.metric.key if choice.focus else None,
+        focus_value=choice.focus.value if choice.focus else None,
         language=lang,
         local_date=day,
         created_at=at,
@@ -143,7 +317,12 @@ def plan_tip(
 
 
 def _choose(
-    session: Session, due: list[tuple[Rep, date]], library: Library, definition: ScorecardDefinition, seed: str
+    session: Session,
+    due: list[tuple[Rep, date]],
+    library: Library,
+    definition: ScorecardDefinition,
+    seed: str,
+    keep_focus: dict[int, str | None] | None = None,
 ) -> list[tuple[Rep, date, NudgeChoice, Language]]:
     figures = _recent_figures(session, due, definition)
     histories = _histories(session, due)
@@ -157,20 +336,24 @@ def _choose(
         rng = random.Random(f"{seed}:{rep.workspace_id}:{rep.user_id}:{day.isoformat()}")
         rep_figures = figures.get((rep.id, day), Figures(0, {}))
         choice = choose_nudge(
-            rep_figures.days,
-            rep_figures.values,
-            library,
-            definition,
-            targets[team_of.get(rep.id)],
-            histories.get(rep.id, History()),
-            votes.get(team_of.get(rep.id), {}),
-            rng,
+            days_logged=rep_figures.days,
+            samples=rep_figures.samples,
+            library=library,
+            definition=definition,
+            targets=targets[team_of.get(rep.id)],
+            history=histories.get(rep.id, History()),
+            votes=votes.get(team_of.get(rep.id), {}),
+            rng=rng,
+            today=day,
+            keep_focus=(keep_focus or {}).get(rep.id),
         )
         choices.append((rep, day, choice, language(rep)))
     return choices
 
 
-def _recent_figures(session: Session, due: list[tuple[Rep, date]], definition: ScorecardDefinition):
+def _recent_figures(
+    session: Session, due: list[tuple[Rep, date]], definition: ScorecardDefinition
+) -> dict[tuple[int, date], Figures]:
     by_day: dict[date, list[int]] = defaultdict(list)
     for rep, day in due:
         by_day[day].append(rep.id)
@@ -183,25 +366,41 @@ def _recent_figures(session: Session, due: list[tuple[Rep, date]], definition: S
 
 
 def _histories(session: Session, due: list[tuple[Rep, date]]) -> dict[int, History]:
-    """Two bounded reads: practices given in the last four weeks, and the few marked Not for me.
-    Reading every nudge a rep ever had made each sweep slower as the history grew."""
-    since = min(day for _, day in due) - timedelta(days=RECENT_PRACTICE_DAYS)
+    """Three bounded reads: each practice's last day and count over a year, the ones found helpful, and the few
+    marked Not for me. Follow-ups and wrap-ups are about a practice already given, so they are not sends."""
+    since = min(day for _, day in due) - timedelta(days=HISTORY_DAYS)
     rep_ids = [rep.id for rep, _ in due]
-    recent: dict[int, set[str]] = defaultdict(set)
+    given: dict[int, dict[str, Given]] = defaultdict(dict)
+    helpful: dict[int, set[str]] = defaultdict(set)
     rejected: dict[int, set[str]] = defaultdict(set)
-    for rep_id, practice_id in session.execute(
-        select(Nudge.rep_id, Nudge.practice_id).where(
-            among(Nudge.rep_id, rep_ids), Nudge.practice_id.is_not(None), Nudge.local_date >= since
+    sends = (
+        select(Nudge.rep_id, Nudge.practice_id, func.max(Nudge.local_date), func.count(Nudge.id))
+        .where(
+            among(Nudge.rep_id, rep_ids),
+            Nudge.practice_id.is_not(None),
+            Nudge.local_date >= since,
+            Nudge.kind.not_in(CYCLE_STEPS),
         )
+        .group_by(Nudge.rep_id, Nudge.practice_id)
+    )
+    for rep_id, practice_id, last, times in session.execute(sends):
+        given[rep_id][str(practice_id)] = Given(last, int(times))
+    for rep_id, practice_id in session.execute(
+        select(Nudge.rep_id, Nudge.practice_id)
+        .where(among(Nudge.rep_id, rep_ids), among(Nudge.feedback, HELPFUL_ANSWERS), Nudge.local_date >= since)
+        .distinct()
     ):
-        recent[rep_id].add(practice_id)
+        helpful[rep_id].add(str(practice_id))
     for rep_id, practice_id in session.execute(
         select(Nudge.rep_id, Nudge.practice_id)
         .where(among(Nudge.rep_id, rep_ids), Nudge.feedback == NOT_FOR_ME)
         .distinct()
     ):
-        rejected[rep_id].add(practice_id)
-    return {rep_id: History(frozenset(recent[rep_id]), frozenset(rejected[rep_id])) for rep_id in recent | rejected}
+        rejected[rep_id].add(str(practice_id))
+    return {
+        rep_id: History(given[rep_id], frozenset(helpful[rep_id]), frozenset(rejected[rep_id]))
+        for rep_id in given.keys() | rejected.keys()
+    }
 
 
 def _team_of(session: Session, rep_ids: list[int]) -> dict[int, int]:
@@ -216,8 +415,8 @@ def team_votes(session: Session, teams: Collection[int | None], since: date) -> 
     under None. Only the teams asked for are read, so a sweep with a few reps due reads a few teams' votes.
     """
     votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
-    helpful = func.sum(case((Nudge.feedback == "helpful", 1), else_=0))
-    not_for_me = func.sum(case((Nudge.feedback == "not_for_me", 1), else_=0))
+    helpful = func.sum(case((among(Nudge.feedback, HELPFUL_ANSWERS), 1), else_=0))
+    not_helpful = func.sum(case((among(Nudge.feedback, UNHELPFUL_ANSWERS), 1), else_=0))
     answered = (among(Nudge.feedback, VOTES), Nudge.local_date >= since)
     team_ids = [team_id for team_id in teams if team_id is not None]
     if team_ids:
@@ -229,20 +428,20 @@ def team_votes(session: Session, teams: Collection[int | None], since: date) -> 
             .subquery()
         )
         query = (
-            select(team.c.team_id, Nudge.practice_id, helpful, not_for_me)
+            select(team.c.team_id, Nudge.practice_id, helpful, not_helpful)
             .join(team, team.c.rep_id == Nudge.rep_id)
             .where(among(team.c.team_id, team_ids), *answered)
             .group_by(team.c.team_id, Nudge.practice_id)
         )
-        for team_id, practice_id, helpful_count, not_for_me_count in session.execute(query):
-            votes[team_id][practice_id] = Votes(int(helpful_count), int(not_for_me_count))
+        for team_id, practice_id, helpful_count, not_helpful_count in session.execute(query):
+            votes[team_id][practice_id] = Votes(int(helpful_count), int(not_helpful_count))
     if None in teams:
         teamless = select(Rep.id).where(~exists().where(TeamMember.rep_id == Rep.id))
         query = (
-            select(Nudge.practice_id, helpful, not_for_me)
+            select(Nudge.practice_id, helpful, not_helpful)
             .where(Nudge.rep_id.in_(teamless), *answered)
             .group_by(Nudge.practice_id)
         )
-        for practice_id, helpful_count, not_for_me_count in session.execute(query):
-            votes[None][practice_id] = Votes(int(helpful_count), int(not_for_me_count))
+        for practice_id, helpful_count, not_helpful_count in session.execute(query):
+            votes[None][practice_id] = Votes(int(helpful_count), int(not_helpful_count))
     return votes

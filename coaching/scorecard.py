@@ -43,6 +43,8 @@ def _build_aggregates(definition: ScorecardDefinition) -> list[Any]:
     for metric in definition.metrics:
         source = getattr(DayLog, metric.source)
         logged = source.is_not(None)
+        numerator: Any
+        denominator: Any
         if metric.kind == "rate":
             numerator, denominator = func.sum(source), func.sum(case((logged, DayLog.contacts)))
         elif metric.kind == "average":

@@ -150,6 +150,8 @@ def bot_session(engine, slack_session, clock_session, database_url):
         pacer=ChannelPacer(interval=0),
         outbox=OutboxPolicy(retry_base=timedelta(milliseconds=10)),
         clients=WorkspaceClients(slack_session.api_url, timeout=10, token=BOT_TOKEN),
+        # Kept out of the tests that expect a message; tests/test_nudges.py tests the hold-out itself.
+        holdout_share=0,
     )
     bolt_app = build_app(settings, deps)
     server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))

@@ -16,7 +16,9 @@ def test_the_demo_shows_a_whole_week_and_writes_pages_and_charts(tmp_path):
     kinds = {page.name.split("-")[1] for page in pages}
     assert kinds == {"nudge", "summary", "recognition"} and len(pages) >= 20
     text = "".join(page.read_text() for page in pages)
-    assert "Prova oggi" in text and "Try today" in text  # both languages
+    assert "Prova:" in text and "Try it:" in text  # both languages
+    # The week's coaching cycle: a focus, a follow-up and a wrap-up.
+    assert "This week&#x27;s focus" in text and "How is" in text and "Your week on" in text
     assert "Giulia" in text and "Maya" in text
     charts = sorted((out / "charts").glob("*.png"))
     assert len(charts) == 2 and all(chart.read_bytes().startswith(b"\x89PNG") for chart in charts)

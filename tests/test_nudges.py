@@ -1,5 +1,6 @@
 """Scheduled coaching nudges, run at a series of instants against a seeded team."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +12,7 @@ from bot.jobs import run_nudges
 from coaching.definition import default_definition
 from coaching.library import default_library
 from coaching.models import Nudge, Rep
-from coaching.outcomes import record_day
+from coaching.outcomes import day_values, record_day
 from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
 from coaching.teams import add_member, create_team
@@ -35,9 +36,17 @@ ON_TARGET = {
 PRACTICES = default_library().by_id()
 
 
-def add_rep(sessions, user_id: str) -> int:
+def add_rep(sessions, user_id: str, cadence: str | None = None) -> int:
     with sessions.begin() as session:
-        return get_or_create_rep(session, TEAM_ID, user_id).id
+        rep = get_or_create_rep(session, TEAM_ID, user_id)
+        rep.cadence = cadence
+        return rep.id
+
+
+def daily(sessions, *user_ids: str) -> None:
+    """The daily cadence: a tip every working day, as before the weekly cycle."""
+    for user_id in user_ids:
+        add_rep(sessions, user_id, "daily")
 
 
 def log_weekdays(sessions, user_id: str, last: date, days: int, **changes) -> None:
@@ -72,8 +81,7 @@ def nudges(sessions, user_id: str) -> list[Nudge]:
 def test_each_rep_gets_one_nudge_a_working_day_at_0930_local_time_across_daylight_saving_changes(bot, sessions, slack):
     slack.add_user("U0ROMA", tz="Europe/Rome", locale="it-IT")
     slack.add_user("U0LA", tz="America/Los_Angeles", locale="en-US")
-    add_rep(sessions, "U0ROMA")
-    add_rep(sessions, "U0LA")
+    daily(sessions, "U0ROMA", "U0LA")
 
     sent = sweep(bot, datetime(2026, 10, 22, tzinfo=UTC), datetime(2026, 11, 4, tzinfo=UTC), timedelta(minutes=15))
 
@@ -118,9 +126,9 @@ def test_each_nudge_aims_at_the_reps_weakest_metric_in_their_language(bot, sessi
     assert (dario.kind, dario.practice_id) == ("onboarding", None)
 
     texts = {call.args["channel"]: call.args["text"] for call in slack.calls_to("chat.postMessage")}
-    assert "Your first-contact resolution was *60%* over the last two weeks; the target is 80%." in texts["U0ANNA"]
+    assert "This week's focus: your first-contact resolution, *60%* against a target of 80%." in texts["U0ANNA"]
     assert PRACTICES[anna.practice_id].en.title in texts["U0ANNA"]
-    assert "CSAT nelle ultime due settimane: *4,0*; l'obiettivo è 4,5." in texts["U0BRUNO"]
+    assert "Obiettivo della settimana: CSAT, *4,0* contro un target di 4,5." in texts["U0BRUNO"]
     assert PRACTICES[bruno.practice_id].it.title in texts["U0BRUNO"]
     assert "Benvenuto" not in texts["U0DARIO"] and "Welcome" in texts["U0DARIO"]
 
@@ -142,9 +150,8 @@ def test_a_chosen_language_wins_over_the_slack_locale(bot, sessions, slack):
 def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobody_is_flooded_after(
     bot, sessions, slack, clock
 ):
-    for user in ("U0ANNA", "U0BRUNO", "U0CARLA"):
-        add_rep(sessions, user)
     slack.add_user("U0LEAD")
+    daily(sessions, "U0ANNA", "U0BRUNO", "U0CARLA", "U0LEAD")
     with sessions.begin() as session:
         team = create_team(session, TEAM_ID, "Tier 1")
         add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0CARLA"))
@@ -176,6 +183,7 @@ def test_nobody_is_nudged_on_days_off_paused_time_off_or_team_holidays_and_nobod
 
 def test_not_for_me_is_never_offered_again_and_helpful_is_recorded(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    daily(sessions, "U0ANNA")
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [first] = nudges(sessions, "U0ANNA")
     message = {
@@ -225,6 +233,7 @@ def test_a_button_value_we_did_not_make_is_refused_and_records_nothing(bot, sess
 
 def test_snooze_a_week_pauses_nudges_for_seven_days(bot, sessions, slack):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    daily(sessions, "U0ANNA")
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     [nudge] = nudges(sessions, "U0ANNA")
     bot.click(Action.NUDGE_SNOOZE, NudgeButton(nudge_id=nudge.id).model_dump_json())
@@ -321,3 +330,109 @@ def test_a_teams_feedback_steers_the_choice_only_while_it_is_recent(sessions):
 
     assert favourites_chosen(VOTES_WINDOW_DAYS) == 12
     assert favourites_chosen(VOTES_WINDOW_DAYS + 1) <= 4
+
+
+MONDAY_0930_ROME = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)
+
+
+def message_of(call) -> dict:
+    return {"type": "message", "text": call.args["text"], "ts": "1.2", "blocks": call.structured("blocks")}
+
+
+def buttons(message: dict) -> dict[str, str]:
+    return {
+        element["action_id"]: element["value"]
+        for block in message["blocks"]
+        if block["type"] == "actions"
+        for element in block["elements"]
+    }
+
+
+def test_a_coaching_week_is_a_focus_on_monday_a_follow_up_on_wednesday_and_a_wrap_up_on_friday(
+    bot, sessions, slack, clock
+):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=18)
+    sent = sweep(bot, MONDAY_0930_ROME, MONDAY_0930_ROME + timedelta(days=6), timedelta(days=1))
+
+    assert [at.astimezone(ROME).strftime("%a") for at, _, _ in sent] == ["Mon", "Wed", "Fri"]
+    start, follow_up, wrap_up = (message for _, _, message in sent)
+    for message in (start, follow_up, wrap_up):
+        assert_valid_message(message)
+    [week, asked, wrapped] = nudges(sessions, "U0ANNA")
+    assert (week.kind, week.metric, asked.kind, asked.practice_id) == (
+        "practice",
+        "fcr_rate",
+        "follow_up",
+        week.practice_id,
+    )
+    assert "This week's focus: your first-contact resolution, *60%* against a target of 80%." in start["text"]
+    assert set(buttons(start)) == {Action.NUDGE_TRYING, Action.NUDGE_ANOTHER, Action.NUDGE_NOT_FOR_ME}
+    assert PRACTICES[week.practice_id].en.title in follow_up["text"]
+    assert set(buttons(follow_up)) == {
+        Action.FOLLOW_UP_HELPED,
+        Action.FOLLOW_UP_NO_DIFFERENCE,
+        Action.FOLLOW_UP_NOT_YET,
+    }
+    # No figures were logged this week, so the wrap-up says so rather than inventing a movement.
+    assert (wrapped.kind, wrapped.metric) == ("wrap_up", "fcr_rate")
+    assert "no first-contact resolution logged this week" in wrap_up["text"]
+    assert not buttons(wrap_up)
+
+
+def test_helped_on_the_follow_up_counts_as_a_practice_tried_that_day_once(bot, sessions, slack, clock):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=18)
+    sweep(bot, MONDAY_0930_ROME, MONDAY_0930_ROME + timedelta(days=2), timedelta(days=1))
+    [week, follow_up] = nudges(sessions, "U0ANNA")
+    calls = slack.calls_to("chat.postMessage")
+    bot.click(Action.NUDGE_TRYING, buttons(message_of(calls[0]))[Action.NUDGE_TRYING], message=message_of(calls[0]))
+    slack.wait_for("response/action")
+    helped = buttons(message_of(calls[1]))[Action.FOLLOW_UP_HELPED]
+    for _ in range(2):
+        bot.click(Action.FOLLOW_UP_HELPED, helped, message=message_of(calls[1]))
+    slack.wait_for("response/action", count=3)
+
+    week, follow_up = nudges(sessions, "U0ANNA")
+    assert (week.feedback, follow_up.feedback) == ("trying", "helpful")
+    with sessions() as session:
+        assert day_values(session, follow_up.rep_id, date(2026, 12, 2)) == {"practices": 1}
+
+
+def test_another_one_swaps_the_practice_for_the_same_focus_and_not_for_me_does_too(bot, sessions, slack, clock):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=18)
+    clock.fixed = MONDAY_0930_ROME
+    run_nudges(bot.deps, MONDAY_0930_ROME)
+    [start] = slack.calls_to("chat.postMessage")
+    bot.click(Action.NUDGE_ANOTHER, buttons(message_of(start))[Action.NUDGE_ANOTHER], message=message_of(start))
+    [swapped] = slack.wait_for("response/action")
+    assert swapped.args["replace_original"] is True
+    first, second = nudges(sessions, "U0ANNA")
+    assert (first.feedback, second.kind, second.metric) == ("another", "practice", "fcr_rate")
+    assert second.practice_id != first.practice_id
+    assert PRACTICES[second.practice_id].en.title in swapped.args["text"]
+
+    replacement = {"type": "message", "text": swapped.args["text"], "ts": "1.2", "blocks": swapped.args["blocks"]}
+    bot.click(Action.NUDGE_NOT_FOR_ME, buttons(replacement)[Action.NUDGE_NOT_FOR_ME], message=replacement)
+    slack.wait_for("response/action", count=2)
+    third = nudges(sessions, "U0ANNA")[2]
+    assert nudges(sessions, "U0ANNA")[1].feedback == "not_for_me"
+    assert third.practice_id not in (first.practice_id, second.practice_id) and third.metric == "fcr_rate"
+
+
+def test_cadence_is_set_by_name_and_a_bad_one_is_refused_changing_nothing(bot, sessions):
+    assert "a tip every working day" in bot.slash("/coach", "cadence daily").json()["text"]
+    refused = bot.slash("/coach", "cadence hourly").json()["text"]
+    assert "`hourly` is not a cadence" in refused
+    with sessions() as session:
+        assert session.scalar(select(Rep.cadence).where(Rep.user_id == "U0ANNA")) == "daily"
+    assert "cadence: daily" in bot.slash("/coach", "settings").json()["text"]
+
+
+def test_a_held_out_week_sends_nothing_and_records_the_focus_it_would_have_had(bot, sessions, slack):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=18)
+    everyone_held_out = replace(bot.deps, holdout_share=1.0)
+    for day in range(5):
+        run_nudges(everyone_held_out, MONDAY_0930_ROME + timedelta(days=day))
+    assert not slack.calls_to("chat.postMessage")
+    [held_out] = nudges(sessions, "U0ANNA")
+    assert (held_out.kind, held_out.metric, held_out.practice_id) == ("held_out", "fcr_rate", None)
+    assert held_out.focus_value == 0.6

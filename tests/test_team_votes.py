@@ -41,7 +41,7 @@ def test_feedback_older_than_the_window_no_longer_counts(sessions):
         answer(session, anna, "fcr-warm-handoff", TODAY - timedelta(days=2), "snoozed")
         answer(session, anna, "fcr-warm-handoff", TODAY - timedelta(days=3), None)
     with sessions() as session:
-        assert team_votes(session, {team.id}, SINCE)[team.id]["fcr-warm-handoff"] == Votes(helpful=1, not_for_me=1)
+        assert team_votes(session, {team.id}, SINCE)[team.id]["fcr-warm-handoff"] == Votes(helpful=1, not_helpful=1)
 
 
 def test_votes_pool_under_each_reps_first_team_and_reps_in_no_team_under_none(sessions):

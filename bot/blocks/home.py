@@ -1,19 +1,27 @@
-"""The App Home view: this week's scorecard, the streak, the latest tips, settings, and a lead's teams."""
+"""The App Home view: this week's scorecard, the streak, the week's focus and practice, the latest tips, settings,
+and a lead's teams."""
 
 from __future__ import annotations
 
 from bot.blocks.kit import actions, button, context, divider, header, plural, render, section, sections
-from bot.blocks.nudges import BUTTON_LABELS, FEEDBACK_BY_ACTION
+from bot.blocks.nudges import BUTTON_LABELS, TIP_ACTIONS
 from bot.blocks.scorecard import scorecard_blocks
 from bot.ids import Action, Block, NudgeButton, home_nudge_block
 from bot.slack.mentions import mention
-from coaching.home import HomePage, HomeSettings, RecentTip, TeamWeek
+from coaching.home import HomePage, HomeSettings, RecentTip, TeamWeek, WeekFocus
 from coaching.library import Language
 from coaching.preferences import DAY_NAMES
 
 MAX_BLOCKS = 100
 LANGUAGE_NAMES = {"en": "English", "it": "Italiano"}
-FEEDBACK_WORDS = {"helpful": "helpful", "not_for_me": "not for me", "snoozed": "snoozed a week"}
+FEEDBACK_WORDS = {
+    "helpful": "helpful",
+    "not_for_me": "not for me",
+    "snoozed": "snoozed a week",
+    "trying": "I'll try it",
+    "no_difference": "tried, no difference",
+    "not_yet": "not yet",
+}
 
 
 def home_view(page: HomePage) -> dict:
@@ -28,6 +36,7 @@ def home_view(page: HomePage) -> dict:
         blocks += scorecard_part
     else:
         blocks.append(section("Nothing logged this week yet: `/log contacts=30 fcr=24 csat=4.6`, or the button above."))
+    blocks += _week_focus(page.focus, page.settings.language)
     blocks += _recent_tips(page.tips, page.settings.language)
     blocks += _settings(page.settings)
     for team in page.teams:
@@ -35,6 +44,19 @@ def home_view(page: HomePage) -> dict:
     if len(blocks) > MAX_BLOCKS:  # a very large set of teams: keep within Slack's limit, say so
         blocks = [*blocks[: MAX_BLOCKS - 1], context("More below the limit of this page: use `/scorecard team NAME`.")]
     return {"type": "home", "blocks": blocks}
+
+
+def _week_focus(focus: WeekFocus | None, language: Language) -> list[dict]:
+    if focus is None:
+        return []
+    figure = f" at {focus.metric.format(focus.value, language)}" if focus.value is not None else ""
+    target = focus.metric.format(focus.target, language)
+    line = f":dart: *This week's focus:* {focus.metric.label_in(language)}{figure}, target {target}."
+    if focus.practice is not None:
+        line += f"\n*Your practice:* {focus.practice.title}"
+        if focus.feedback:
+            line += f" (you said: {FEEDBACK_WORDS.get(focus.feedback, focus.feedback)})"
+    return [divider(), section(line)]
 
 
 def _recent_tips(tips: tuple[RecentTip, ...], language: Language) -> list[dict]:
@@ -47,7 +69,7 @@ def _recent_tips(tips: tuple[RecentTip, ...], language: Language) -> list[dict]:
             blocks.append(context(f"You said: {FEEDBACK_WORDS[tip.feedback]}"))
             continue
         value = NudgeButton(nudge_id=tip.nudge_id).dump()
-        buttons = [button(action, BUTTON_LABELS[language][action], value) for action in FEEDBACK_BY_ACTION]
+        buttons = [button(action, BUTTON_LABELS[language][action], value) for action in TIP_ACTIONS]
         blocks.append(actions(home_nudge_block(tip.nudge_id), *buttons))
     return blocks
 

@@ -13,26 +13,38 @@ MESSAGE_LIMIT = 3000
 
 
 def template_faults(library: Library, definition: ScorecardDefinition) -> list[str]:
+    """Every kind of coaching DM, with every practice and every metric, in every language and both button sets."""
     by_key = definition.by_key()
     choices: list[tuple[str, NudgeChoice]] = [
         ("onboarding", NudgeChoice("onboarding")),
-        ("praise", NudgeChoice("praise")),
+        ("praise", NudgeChoice("praise", days=12)),
+        ("incomplete", NudgeChoice("incomplete", days=3, missing=tuple(definition.metrics[:3]))),
     ]
     for practice in library.practices:
         metric = by_key[practice.metrics[0]]
-        sample = Focus(metric, metric.target * 0.8, metric.target)
-        kind = "stretch" if practice.stretch else "practice"
-        choices.append((practice.id, NudgeChoice(kind, practice, None if practice.stretch else sample)))
+        sample = Focus(metric, metric.target * 0.8, metric.target, days=4)
+        if practice.stretch:
+            choices.append((practice.id, NudgeChoice("stretch", practice, days=12)))
+        else:
+            choices.append((practice.id, NudgeChoice("practice", practice, sample, days=4)))
+            choices.append((f"{practice.id} (review)", NudgeChoice("review", practice, sample, days=20)))
+        choices.append((f"{practice.id} (follow-up)", NudgeChoice("follow_up", practice)))
+    for metric in definition.metrics:
+        week = Focus(metric, metric.target * 0.9, metric.target, days=3)
+        choices.append((f"{metric.key} (wrap-up)", NudgeChoice("wrap_up", focus=week, before=metric.target * 0.8)))
+        nothing_logged = Focus(metric, metric.target * 0.8, metric.target, days=0)
+        choices.append((f"{metric.key} (empty wrap-up)", NudgeChoice("wrap_up", focus=nothing_logged)))
     faults = []
     for name, choice in choices:
         for language in LANGUAGES:
-            try:
-                message = nudge_message(0, choice, language)
-            except (TemplateError, KeyError, AttributeError) as error:
-                faults.append(f"nudge.{language}.md.j2 with {name}: {error}")
-                continue
-            if not message["text"].strip() or len(message["text"]) > MESSAGE_LIMIT:
-                faults.append(
-                    f"nudge.{language}.md.j2 with {name}: the text is empty or over {MESSAGE_LIMIT} characters"
-                )
+            for week_start in (False, True):
+                try:
+                    message = nudge_message(0, choice, language, week_start=week_start)
+                except (TemplateError, KeyError, AttributeError) as error:
+                    faults.append(f"nudge.{language}.md.j2 with {name}: {error}")
+                    continue
+                if not message["text"].strip() or len(message["text"]) > MESSAGE_LIMIT:
+                    faults.append(
+                        f"nudge.{language}.md.j2 with {name}: the text is empty or over {MESSAGE_LIMIT} characters"
+                    )
     return faults

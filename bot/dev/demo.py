@@ -27,8 +27,9 @@ from bot.dev.preview import to_html, to_terminal
 from bot.jobs import JOBS
 from bot.slack.client import WorkspaceClients
 from coaching import db
-from coaching.feedback import record_feedback
+from coaching.answers import answer_nudge
 from coaching.models import Nudge
+from coaching.nudges import Feedback
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
@@ -137,9 +138,13 @@ def run_demo(out: Path, console: Console) -> None:
                         day = first_day + timedelta(weeks=week, days=weekday)
                         record_day(session, rep.id, day, simulated_day(rng, person.weak, week), started)
 
-    friday = monday - timedelta(days=3)
-    sweep(deps, datetime.combine(friday, datetime.min.time(), UTC), hours=36)
-    answer_some_tips(sessions, rng)
+    # Last week's coaching cycle day by day, reps answering some of it, then this Monday's summaries.
+    last_monday = monday - timedelta(weeks=1)
+    for offset in range(5):
+        day = datetime.combine(last_monday + timedelta(days=offset), datetime.min.time(), UTC)
+        # Hourly is often enough: a message can go out up to three hours after its time.
+        sweep(deps, day, hours=24, every=timedelta(hours=1))
+        answer_some(sessions, rng)
     sweep(deps, datetime.combine(monday, datetime.min.time(), UTC) - timedelta(hours=12), hours=36)
     slack.stop()
 
@@ -150,17 +155,26 @@ def run_demo(out: Path, console: Console) -> None:
     )
 
 
-def sweep(deps: Deps, start: datetime, hours: int) -> None:
-    """Runs every job every half hour, as `repcoach serve` does every minute."""
-    for step in range(hours * 2):
+def sweep(deps: Deps, start: datetime, hours: int, every: timedelta = timedelta(minutes=30)) -> None:
+    """Runs every job at each step, as `repcoach serve` does every minute."""
+    for step in range(int(timedelta(hours=hours) / every)):
         for job in JOBS.values():
-            job(deps, start + timedelta(minutes=30 * step))
+            job(deps, start + step * every)
 
 
-def answer_some_tips(sessions, rng: random.Random) -> None:
+# How the demo's reps answer: most take the week's practice on, and most who tried it found it helped.
+ANSWERS: dict[str, list[Feedback]] = {
+    "practice": ["trying", "trying", "trying", "not_for_me"],
+    "follow_up": ["helpful", "helpful", "no_difference", "not_yet"],
+}
+
+
+def answer_some(sessions, rng: random.Random) -> None:
     with sessions.begin() as session:
-        for nudge in session.scalars(select(Nudge).where(Nudge.practice_id.is_not(None))):
-            record_feedback(session, nudge, rng.choice(["helpful", "helpful", "not_for_me"]), datetime.now(UTC))
+        for nudge in session.scalars(
+            select(Nudge).where(Nudge.feedback.is_(None), Nudge.kind.in_(ANSWERS)).order_by(Nudge.id)
+        ):
+            answer_nudge(session=session, nudge=nudge, answer=rng.choice(ANSWERS[nudge.kind]), now=datetime.now(UTC))
 
 
 def show(slack: LocalSlack, people: dict[str, Person], out: Path, console: Console) -> int:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     outbox_retry_cap_seconds: float = Field(default=300, gt=0)
     scheduler_misfire_grace_seconds: int = Field(default=300, gt=0)
     retention_months: int | None = Field(default=None, ge=1, le=600)
+    # The share of coaching starts kept back as a randomised hold-out (docs/coaching.md, "Effects").
+    coaching_holdout_share: float = Field(default=0.1, ge=0, le=0.5)
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -30,6 +30,7 @@ def register(app: App, deps: Deps) -> None:
         "time": set_time,
         "days": set_days,
         "lang": set_language,
+        "cadence": set_cadence,
         "away": away,
         "holidays": holidays,
         "settings": show_settings,
@@ -106,6 +107,19 @@ def set_language(request: CoachRequest) -> Message:
     )
 
 
+CADENCE_WORDS = {
+    "cycle": "each week a focus and a practice on your first working day, a follow-up mid-week and a wrap-up "
+    "on your last working day",
+    "daily": "a tip every working day",
+    "weekly": "a focus and a practice on your first working day of each week",
+}
+
+
+def set_cadence(request: CoachRequest) -> Message:
+    chosen = preferences.set_cadence(rep=request.rep, text=request.text)
+    return simple(f":repeat: Your coaching now comes as {CADENCE_WORDS[chosen]}.")
+
+
 def away(request: CoachRequest) -> Message:
     session, rep, today, words = request.session, request.rep, request.today, request.words
     if not words:
@@ -156,5 +170,6 @@ def show_settings(request: CoachRequest) -> Message:
     recognition = "off" if rep.recognition_opt_out else "on"
     return simple(
         f"*Your coaching settings*\n• time: {preferences.nudge_time(rep):%H:%M} ({rep.tz})\n• days: {days}\n"
-        f"• language: {preferences.language(rep)}\n• paused: {paused}\n• named in recognition posts: {recognition}"
+        f"• language: {preferences.language(rep)}\n• cadence: {preferences.cadence(rep)}\n• paused: {paused}\n"
+        f"• named in recognition posts: {recognition}"
     )

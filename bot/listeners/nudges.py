@@ -1,28 +1,42 @@
-"""The buttons on a nudge: Helpful, Not for me, Snooze a week."""
+"""The buttons on a coaching DM: a tip's Helpful, Not for me, Snooze a week; the week's start's I'll try it,
+Another one, Not for me; the follow-up's Helped, Tried no difference, Not yet."""
 
 from __future__ import annotations
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
+from sqlalchemy.orm import Session
 
 from bot.after_answer import after_answer
-from bot.blocks.kit import problem
-from bot.blocks.nudges import FEEDBACK_BY_ACTION, answered_message
+from bot.blocks import kit
+from bot.blocks.kit import Message, problem
+from bot.blocks.nudges import FEEDBACK_BY_ACTION, answered_message, nudge_message
 from bot.deps import Deps
-from bot.ids import NudgeButton, read_payload
+from bot.ids import Action, NudgeButton, read_payload
 from bot.slack.home_tab import refresh_home
+from coaching.answers import answer_nudge
 from coaching.feedback import record_feedback
+from coaching.library import Language
 from coaching.models import Nudge
+from coaching.nudges import Feedback
 from coaching.refusals import Refusal
+from coaching.schedule import plan_another
+
+NOT_YOURS = "That tip was not sent to you, so your answer was not recorded."
+NOTHING_FRESH = {
+    "en": "That was every practice I have for this focus right now; I'll bring new ones in the weeks to come.",
+    "it": "Per questo obiettivo non ho altre pratiche adesso; ne arriveranno di nuove nelle prossime settimane.",
+}
 
 
 def register(app: App, deps: Deps) -> None:
     for action_id, feedback in FEEDBACK_BY_ACTION.items():
-        app.action(action_id)(feedback_listener(deps, feedback))
+        app.action(action_id)(answer_listener(deps, feedback))
+    app.action(Action.NUDGE_ANOTHER)(answer_listener(deps, "another"))
 
 
-def feedback_listener(deps: Deps, feedback):
-    def on_feedback(
+def answer_listener(deps: Deps, feedback: Feedback):
+    def on_answer(
         ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient
     ) -> None:
         ack()
@@ -38,19 +52,34 @@ def feedback_listener(deps: Deps, feedback):
         with deps.sessions.begin() as session:
             nudge = session.get(Nudge, button.nudge_id)
             if nudge is None or nudge.rep.user_id != context.user_id or nudge.rep.workspace_id != context.team_id:
-                respond(
-                    replace_original=False,
-                    response_type="ephemeral",
-                    **problem("That tip was not sent to you, so your answer was not recorded.", nothing_saved=False),
-                )
+                respond(replace_original=False, response_type="ephemeral", **problem(NOT_YOURS, nothing_saved=False))
                 return
-            record_feedback(session, nudge, feedback, deps.now())
-            language = nudge.language
+            # On the week's start, Not for me also offers another practice for the same focus.
+            swap = feedback == "another" or (feedback == "not_for_me" and button.week_start)
+            if swap:
+                record_feedback(session, nudge, feedback, deps.now())
+                reply = _another(session, deps, nudge)
+            else:
+                answer_nudge(session=session, nudge=nudge, answer=feedback, now=deps.now())
+                reply = None
+            language: Language = "it" if nudge.language == "it" else "en"
         if body.get("container", {}).get("type") == "view":  # clicked on the Home tab
             refresh_home(deps, client, context)
             return
-        original = body.get("message", {}).get("blocks", [])
-        respond(replace_original=True, **answered_message(original, feedback, language))
+        if reply is None:
+            reply = answered_message(body.get("message", {}).get("blocks", []), feedback, language)
+            if swap:  # nothing fresh to swap in
+                reply["blocks"].append(kit.context(NOTHING_FRESH[language]))
+        respond(replace_original=True, **reply)
 
-    on_feedback.__name__ = f"on_{feedback}"
-    return on_feedback
+    on_answer.__name__ = f"on_{feedback}"
+    return on_answer
+
+
+def _another(session: Session, deps: Deps, nudge: Nudge) -> Message | None:
+    planned = plan_another(
+        session=session, nudge=nudge, at=deps.now(), library=deps.library, definition=deps.definition, seed=deps.seed
+    )
+    if planned is None:
+        return None
+    return nudge_message(planned.nudge_id, planned.choice, planned.language, week_start=True)
