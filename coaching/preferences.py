@@ -45,7 +45,7 @@ def language(rep: Rep) -> Language:
 
 
 def cadence(rep: Rep) -> Cadence:
-    return rep.cadence if rep.cadence in CADENCES else DEFAULT_CADENCE  # type: ignore[return-value]
+    return next((known for known in CADENCES if known == rep.cadence), DEFAULT_CADENCE)
 
 
 def is_paused(rep: Rep, day: date) -> bool:
