@@ -86,6 +86,18 @@ def test_settings_on_the_home_tab_change_the_reps_preferences(bot, sessions):
     assert rep(sessions).paused_until is None
 
 
+def test_a_setting_we_cannot_use_is_refused_in_the_apps_dm_and_changes_nothing(bot, sessions, slack):
+    with sessions.begin() as session:
+        get_or_create_rep(session, TEAM_ID, "U0ANNA")
+    body = home_action_body({"type": "timepicker", "action_id": "home_time", "selected_time": "25:99"}, "U0ANNA")
+
+    assert bot.post(body, signed_headers(body)).status_code == 200
+
+    [refusal] = slack.wait_for("chat.postMessage", channel="U0ANNA")
+    assert "is not a time" in refusal.args["text"]
+    assert rep(sessions).nudge_time is None
+
+
 def test_a_lead_of_forty_reps_sees_the_team_within_slacks_block_limit(bot, sessions, slack):
     with sessions.begin() as session:
         team = create_team(session, TEAM_ID, "Big", "C0BIG")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from slack_sdk import WebClient
-from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryState
+from slack_sdk.http_retry import HttpRequest, HttpResponse, RetryHandler, RetryState
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -21,7 +21,9 @@ def _is_read(request: HttpRequest) -> bool:
     return request.url.rstrip("/").rsplit("/", 1)[-1] in SAFE_TO_REPEAT
 
 
-class ReadServerErrorRetryHandler(ServerErrorRetryHandler):
+class _ReadsOnly(RetryHandler):
+    """Narrows the handler it is mixed into to reads (SAFE_TO_REPEAT)."""
+
     def _can_retry(
         self,
         *,
@@ -33,16 +35,12 @@ class ReadServerErrorRetryHandler(ServerErrorRetryHandler):
         return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
 
 
-class ReadConnectionErrorRetryHandler(ConnectionErrorRetryHandler):
-    def _can_retry(
-        self,
-        *,
-        state: RetryState,
-        request: HttpRequest,
-        response: HttpResponse | None = None,
-        error: Exception | None = None,
-    ) -> bool:
-        return _is_read(request) and super()._can_retry(state=state, request=request, response=response, error=error)
+class ReadServerErrorRetryHandler(_ReadsOnly, ServerErrorRetryHandler):
+    pass
+
+
+class ReadConnectionErrorRetryHandler(_ReadsOnly, ConnectionErrorRetryHandler):
+    pass
 
 
 def make_client(token: str | None, base_url: str, timeout: float) -> WebClient:
