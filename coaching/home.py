@@ -66,6 +66,7 @@ class TeamWeek:
 @dataclass(frozen=True)
 class HomeSettings:
     nudge_time: time
+    # None until Slack's profile has been read; shown as it is.
     tz: str | None
     work_days: tuple[int, ...]
     language: Language
