@@ -4,8 +4,8 @@ each metric's effect against the randomised hold-out (`coaching.effects`)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import case, func, or_, select
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import among
 from coaching.definition import ScorecardDefinition
-from coaching.effects import Change, Effect, effect_against_hold_out
+from coaching.effects import Change, Effect, Spread, effect_against_hold_out, pooled_spread
 from coaching.library import Library
 from coaching.models import DayLog, Nudge, Rep, TeamMember
 from coaching.nudges import HELPFUL_ANSWERS, UNHELPFUL_ANSWERS, Feedback
@@ -88,8 +88,32 @@ class MeasuredChanges:
                 found[change.metric].append(change)
         return found
 
-    def practice_effect(self, practice_id: str) -> Effect | None:
-        return effect_against_hold_out(self.by_practice.get(practice_id, []), self.held_out)
+    def spreads(self) -> dict[str, Spread]:
+        """Each metric's spread of changes, pooled over its practices' nudges and its held-out days."""
+        groups: dict[str, list[list[float]]] = defaultdict(list)
+        for changes in self.by_practice.values():
+            by_metric: dict[str, list[float]] = defaultdict(list)
+            for change in changes:
+                by_metric[change.metric].append(change.value)
+            for metric, values in by_metric.items():
+                groups[metric].append(values)
+        for metric, values in self.held_out.items():
+            groups[metric].append(values)
+        return {metric: spread for metric, found in groups.items() if (spread := pooled_spread(found))}
+
+    def metric_effect(self, metric: str, spreads: Mapping[str, Spread] | None = None) -> Effect | None:
+        nudged = self.by_metric().get(metric, [])
+        return effect_against_hold_out(nudged, self.held_out, self.spreads() if spreads is None else spreads)
+
+    def practice_effect(self, practice_id: str, spreads: Mapping[str, Spread] | None = None) -> Effect | None:
+        spreads = self.spreads() if spreads is None else spreads
+        changes = self.by_practice.get(practice_id, [])
+        effect = effect_against_hold_out(changes, self.held_out, spreads)
+        if effect is None:
+            return None
+        metrics = {change.metric for change in changes}
+        differs = any((found := self.metric_effect(metric, spreads)) is not None and found.shown for metric in metrics)
+        return replace(effect, metric_differs=differs)
 
 
 def practice_stats(session: Session, library: Library, definition: ScorecardDefinition) -> list[PracticeStats]:
@@ -105,6 +129,7 @@ def practice_stats(session: Session, library: Library, definition: ScorecardDefi
     )
     counts = {row.practice_id: row for row in session.execute(answered)}
     changes = measured_changes(session, definition)
+    spreads = changes.spreads()
     stats = []
     for practice in library.practices:
         row = counts.get(practice.id)
@@ -114,7 +139,7 @@ def practice_stats(session: Session, library: Library, definition: ScorecardDefi
                 row.sends if row else 0,
                 int(row.helpful or 0) if row else 0,
                 int(row.not_helpful or 0) if row else 0,
-                changes.practice_effect(practice.id),
+                changes.practice_effect(practice.id, spreads),
             )
         )
     return stats
@@ -123,12 +148,13 @@ def practice_stats(session: Session, library: Library, definition: ScorecardDefi
 def metric_stats(session: Session, definition: ScorecardDefinition) -> list[MetricStats]:
     changes = measured_changes(session, definition)
     nudged = changes.by_metric()
+    spreads = changes.spreads()
     return [
         MetricStats(
             metric.key,
             len(nudged.get(metric.key, [])),
             len(changes.held_out.get(metric.key, [])),
-            effect_against_hold_out(nudged.get(metric.key, []), changes.held_out),
+            changes.metric_effect(metric.key, spreads),
         )
         for metric in definition.metrics
     ]

@@ -24,14 +24,12 @@ from coaching.evidence import EMPTY, Sample, probability_worse
 from coaching.models import DayLog, Rep, Team, TeamMember
 from coaching.periods import Period
 from coaching.scorecard import Figures
-from coaching.summary import HISTORY_WEEKS, IN_USE_WEEKS, metrics_in_use, pooled, weekly_figures
+from coaching.summary import EVIDENCE_WEEKS, HISTORY_WEEKS, IN_USE_WEEKS, metrics_in_use, pooled, weekly_figures
 from coaching.teams import reps_of, targets_for
 from coaching.unusual import unusual_figures
 
 MIN_STREAK = 3
 MIN_DAYS_EVERY_METRIC = 4
-# The customer metrics' evidence for "truly meets target" comes from the week and the three before it.
-EVIDENCE_WEEKS = 4
 
 
 @dataclass(frozen=True)

@@ -170,7 +170,7 @@ def test_content_stats_measures_effects_against_the_hold_out_with_an_interval_an
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    # (0.225 - 0.075) / 0.8 of target, Welch's interval on 4 and 4 with 6 degrees of freedom.
+    # (0.225 - 0.075) / 0.8 of target; the spread pooled over both practices and the hold-out (7 degrees of freedom).
     working_row = next(line for line in lines if line.startswith(working))
     assert working_row.split()[1:] == ["4", "-", "+0.188", "(95%", "interval", "+0.125", "to", "+0.250,", "n=4/4)"]
     untested_row = next(line for line in lines if line.startswith(untested))

@@ -233,14 +233,14 @@ def test_each_lead_gets_a_weekly_summary_with_the_right_numbers_and_a_chart(bot,
     assert "First-contact resolution: *79%* · target 80% · 1 of 11 reps below target (1 did not log it)" in text
     assert "*Team score: " in text and "the mean of 11 reps' balanced scores" in text
     at_risk = part(text, ":warning: *At risk:*")
-    assert "• <@U0R08>: Complaints 5% against 2%, below target 3 of the last 3 weeks" in at_risk
+    assert "• <@U0R08>: Complaints 4% over four weeks against 2%, below target 3 of the last 3 weeks" in at_risk
     assert "• <@U0R03>: stopped logging" in at_risk
     # Only customer metrics put a rep at risk: R02's slipping first-contact resolution is in the counts.
     assert "<@U0R02>" not in at_risk
     one_to_ones = part(text, ":busts_in_silhouette: *One-to-ones:*")
     working_on, helped_most = (practice.en.title for practice in default_library().for_metric("complaint_rate")[:2])
     assert (
-        f"• <@U0R08>: Complaints, 5% against 2%. Working on _{working_on}_ (tried it: helped). "
+        f"• <@U0R08>: Complaints, 4% over four weeks against 2%. Working on _{working_on}_ (tried it: helped). "
         f"Helped teammates most: _{helped_most}_ (2 of 2 who answered); measured effect: not enough evidence yet."
     ) in one_to_ones
     assert "• <@U0R03>: stopped logging" in one_to_ones

@@ -378,12 +378,12 @@ def run_content_stats(settings: Settings, _args: argparse.Namespace) -> None:
 
 
 def effect_text(effect: Effect | None) -> str:
-    """An effect only with its interval and n, and only once the interval excludes zero."""
+    """An effect only with its interval and n, and only once the evidence is in (`Effect.shown`)."""
     if effect is None:
         return "not enough evidence yet"
     sizes = f"n={effect.n}/{effect.held_out}"
     interval = f"95% interval {effect.low:+.3f} to {effect.high:+.3f}"
-    if not effect.significant:
+    if not effect.shown:
         return f"not enough evidence yet ({interval}, {sizes})"
     return f"{effect.estimate:+.3f} ({interval}, {sizes})"
 
