@@ -4,8 +4,9 @@ A nudge goes to a rep whose focus metric looked bad, so that metric tends to rec
 mean): the two weeks after any nudge look better than the figure that chose it, whatever the practice. The hold-out
 is the fix. On a random share of due start days RepCoach chooses the focus as usual but sends nothing; those
 rep-days regress just as much. So an effect is the mean change after nudges minus the mean change on held-out days
-with the same focus metric, each change in units of the team's target (positive is better), with Welch's interval:
-Student's t on the Welch–Satterthwaite degrees of freedom, honest about a handful of held-out days.
+with the same focus metric, each change in units of the team's target (positive is better), with a 95% interval:
+Student's t on Welch–Satterthwaite degrees of freedom, honest about a handful of held-out days, on each side's own
+spread or (`Spread`) on one pooled over a metric's practices and hold-out.
 Pure functions: no database, no Slack.
 """
 
