@@ -16,6 +16,7 @@ from bot.entrypoints.settings import Settings, SettingsError
 from bot.listeners import register_all
 from bot.slack.client import make_client
 from bot.slack.installations import SCOPES
+from bot.slack.payloads import check_payload
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,8 @@ def build_app(
             )
         except BoltError as error:
             raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+    # Before any listener: a request whose parts do not fit is answered there and reaches none.
+    app.use(check_payload)
     register_all(app, deps)
     app.error(on_error)
     return app

@@ -8,9 +8,9 @@ we did not make (edited, or from an older build) is a `Refusal` answered to the 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coaching.refusals import Refusal
 
@@ -66,7 +66,8 @@ class NudgeButton(Payload):
     """What a nudge's buttons carry back: which nudge was answered, and whether it was the week's start of the
     coaching cycle (there, Not for me offers another practice for the same focus)."""
 
-    nudge_id: int
+    # Within a database integer: a larger id is no nudge of ours, and would not even reach the query.
+    nudge_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
     week_start: bool = False
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from bot.blocks.kit import section
 from bot.ids import Action, Callback
+from bot.slack.payloads import FieldState
 from coaching.fields import DATE_KEY, FIELD_BY_KEY, FIELDS, LogInputError, LogRequest, Values, parse_day, parse_value
 
 
@@ -57,19 +59,19 @@ def saved_modal(text: str) -> dict:
     }
 
 
-def read_submission(state_values: dict) -> tuple[LogRequest | None, dict[str, str]]:
+def read_submission(state_values: Mapping[str, Mapping[str, FieldState]]) -> tuple[LogRequest | None, dict[str, str]]:
     """The submitted figures, or the errors to show on each field that is wrong."""
     values: Values = {}
     errors: dict[str, str] = {}
     day = None
     for block_id, actions in state_values.items():
-        state = actions.get(Action.LOG_FIELD_VALUE, {})
+        state = actions.get(Action.LOG_FIELD_VALUE, FieldState())
         try:
             if block_id == DATE_KEY:
-                if state.get("selected_date"):
-                    day = parse_day(state["selected_date"])
-            elif block_id in FIELD_BY_KEY and state.get("value") not in (None, ""):
-                values[block_id] = parse_value(FIELD_BY_KEY[block_id], state["value"].strip())
+                if state.selected_date:
+                    day = parse_day(state.selected_date)
+            elif block_id in FIELD_BY_KEY and state.value:
+                values[block_id] = parse_value(FIELD_BY_KEY[block_id], state.value.strip())
         except LogInputError as error:
             errors[block_id] = str(error)
     if errors:

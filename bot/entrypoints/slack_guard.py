@@ -22,6 +22,7 @@ from sqlalchemy import DateTime, Engine, String, delete
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from starlette.datastructures import Headers
 
+from bot.slack.payloads import envelope_fault
 from coaching.db import insert_skipping_taken
 
 # Slack's payloads are a few kilobytes; a larger body is refused before it is read.
@@ -44,7 +45,8 @@ def is_signed_by_slack(body: bytes, headers: Mapping[str, str], secret: str, now
 def malformation(body: bytes, headers: Headers) -> str | None:
     """Why Bolt could not read this body, in a few words; None when it can.
 
-    Parsed as Bolt parses it (JSON, or a form with perhaps a JSON `payload`), which must give an object."""
+    Parsed as Bolt parses it (JSON, or a form with perhaps a JSON `payload`), which must give an object with the
+    fields Bolt routes by (bot.slack.payloads.envelope_fault)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -55,7 +57,7 @@ def malformation(body: bytes, headers: Headers) -> str | None:
         return "the body or its payload is not valid JSON"
     if not isinstance(parsed, dict):
         return f"expected a JSON object, got {json.dumps(parsed)[:20]}"
-    return None
+    return envelope_fault(parsed)
 
 
 class _Bookkeeping(DeclarativeBase):

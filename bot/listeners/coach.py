@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.listeners import team_commands
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.context import who
+from bot.slack.payloads import command_part
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.preferences import PAUSED_INDEFINITELY, PreferenceError
@@ -39,8 +40,8 @@ def register(app: App, deps: Deps) -> None:
     }
 
     @app.command("/coach")
-    def coach_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        text = command.get("text", "").strip()
+    def coach_command(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        text = command_part(context).text.strip()
         subcommand, _, rest = text.partition(" ")
         if subcommand.lower() in ("", "help"):
             ack(response_type="ephemeral", **coach_help())

@@ -13,6 +13,7 @@ from bot.deps import Deps
 from bot.ids import Action
 from bot.slack.context import who, workspace
 from bot.slack.home_tab import publish_home, refresh_home
+from bot.slack.payloads import ActionPart, actions_part, tell
 from bot.slack.profiles import rep_with_profile
 from coaching import preferences
 from coaching.refusals import Refusal
@@ -22,6 +23,7 @@ from coaching.reps import local_today
 def register(app: App, deps: Deps) -> None:
     @app.event("app_home_opened")
     def home_opened(event: dict, client: WebClient, context: BoltContext) -> None:
+        # bot.slack.payloads has checked the event's user and that it names a workspace.
         if event.get("tab") == "home":
             after_answer(lambda: publish_opened(client, workspace(context), event["user"]))
 
@@ -35,7 +37,8 @@ def register(app: App, deps: Deps) -> None:
 
     def setting(action_id: Action, change) -> None:
         @app.action(action_id)
-        def changed(ack: Ack, action: dict, client: WebClient, context: BoltContext) -> None:
+        def changed(ack: Ack, client: WebClient, context: BoltContext) -> None:
+            action = actions_part(context).action
             # Stored before the ack, so what Slack shows next already has it.
             try:
                 with deps.sessions.begin() as session:
@@ -43,32 +46,43 @@ def register(app: App, deps: Deps) -> None:
                     change(rep, action, local_today(rep, deps.now()))
             except Refusal as error:
                 ack()
-                # The Home tab has no ephemeral answer: the app's own DM is the private place to say why.
-                refused, (_, user_id) = problem(str(error)), who(context)
-                after_answer(lambda: client.chat_postMessage(channel=user_id, **refused))
+                # The Home tab has no ephemeral answer: `tell` says why in the app's own DM.
+                refused = problem(str(error))
+                after_answer(lambda: tell(context, refused))
                 return
             ack()
             after_answer(lambda: refresh_home(deps, client, context))
 
     setting(
-        Action.HOME_TIME, lambda rep, action, _today: preferences.set_nudge_time(rep=rep, text=action["selected_time"])
+        Action.HOME_TIME,
+        lambda rep, action, _today: preferences.set_nudge_time(rep=rep, text=_chosen(action.selected_time)),
     )
     setting(
         Action.HOME_LANGUAGE,
-        lambda rep, action, _today: preferences.set_language(rep=rep, text=action["selected_option"]["value"]),
+        lambda rep, action, _today: preferences.set_language(
+            rep=rep, text=_chosen(action.selected_option.value if action.selected_option else None)
+        ),
     )
     setting(Action.HOME_DAYS, _set_days)
     setting(Action.HOME_PAUSE, _toggle_pause)
 
 
-def _set_days(rep, action: dict, _today) -> None:
-    chosen = [option["value"] for option in action.get("selected_options", [])]
+def _chosen(value: str | None) -> str:
+    if not value:
+        raise preferences.PreferenceError(
+            "Slack sent that setting without a choice in it; pick again on your Home tab."
+        )
+    return value
+
+
+def _set_days(rep, action: ActionPart, _today) -> None:
+    chosen = [option.value for option in action.selected_options]
     # Unticking every day would silence tips for good; pausing says that better, so keep the days.
     if chosen:
         preferences.set_work_days(rep=rep, text=",".join(chosen))
 
 
-def _toggle_pause(rep, _action: dict, today) -> None:
+def _toggle_pause(rep, _action: ActionPart, today) -> None:
     if preferences.is_paused(rep, today):
         preferences.resume_tips(rep=rep)
     else:

@@ -16,6 +16,7 @@ from bot.deps import Deps
 from bot.ids import Action, Callback
 from bot.slack.context import who
 from bot.slack.home_tab import refresh_home
+from bot.slack.payloads import actions_part, command_part, view_part
 from bot.slack.profiles import profile_with_refresh
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.outcomes import RecordedDay, day_values, record_day
@@ -34,11 +35,12 @@ def register(app: App, deps: Deps) -> None:
         return record_day(session, rep.id, day, request.values, now)
 
     @app.command("/log")
-    def log_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        text = command.get("text", "").strip()
+    def log_command(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        command = command_part(context)
+        text = command.text.strip()
         if not text:
             ack()
-            after_answer(lambda: open_form(client, context, command["trigger_id"]))
+            after_answer(lambda: open_form(client, context, command.trigger_id))
             return
         if text.lower() in HELP_WORDS:
             ack(response_type="ephemeral", **log_help())
@@ -61,13 +63,14 @@ def register(app: App, deps: Deps) -> None:
         client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
 
     @app.action(Action.OPEN_LOG_FORM)
-    def log_button_clicked(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+    def log_button_clicked(ack: Ack, client: WebClient, context: BoltContext) -> None:
         ack()
-        after_answer(lambda: open_form(client, context, body["trigger_id"]))
+        trigger_id = actions_part(context).trigger_id
+        after_answer(lambda: open_form(client, context, trigger_id))
 
     @app.view(Callback.LOG_DAY)
-    def log_form_submitted(ack: Ack, view: dict, client: WebClient, context: BoltContext) -> None:
-        request, errors = read_submission(view["state"]["values"])
+    def log_form_submitted(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        request, errors = read_submission(view_part(context).state.values)
         if request is None:
             ack(response_action="errors", errors=errors)
             return

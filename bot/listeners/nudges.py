@@ -3,7 +3,7 @@ Another one, Not for me; the follow-up's Helped, Tried no difference, Not yet.""
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
@@ -14,6 +14,7 @@ from bot.blocks.nudges import FEEDBACK_BY_ACTION, answered_message, nudge_messag
 from bot.deps import Deps
 from bot.ids import Action, NudgeButton, read_payload
 from bot.slack.home_tab import refresh_home
+from bot.slack.payloads import BlockActions, actions_part, tell
 from coaching.answers import answer_nudge
 from coaching.feedback import record_feedback
 from coaching.library import Language
@@ -36,23 +37,22 @@ def register(app: App, deps: Deps) -> None:
 
 
 def answer_listener(deps: Deps, feedback: Feedback):
-    def on_answer(
-        ack: Ack, body: dict, action: dict, context: BoltContext, respond: Respond, client: WebClient
-    ) -> None:
+    def on_answer(ack: Ack, context: BoltContext, client: WebClient) -> None:
         ack()
+        clicked = actions_part(context)
         try:
-            button = read_payload(NudgeButton, action.get("value"))
+            button = read_payload(NudgeButton, clicked.action.value)
         except Refusal as error:
             refused = problem(str(error), nothing_saved=False)
-            after_answer(lambda: respond(replace_original=False, response_type="ephemeral", **refused))
+            after_answer(lambda: tell(context, refused))
             return
-        after_answer(lambda: record(button, body, context, respond, client))
+        after_answer(lambda: record(button, clicked, context, client))
 
-    def record(button: NudgeButton, body: dict, context: BoltContext, respond: Respond, client: WebClient) -> None:
+    def record(button: NudgeButton, clicked: BlockActions, context: BoltContext, client: WebClient) -> None:
         with deps.sessions.begin() as session:
             nudge = session.get(Nudge, button.nudge_id)
             if nudge is None or nudge.rep.user_id != context.user_id or nudge.rep.workspace_id != context.team_id:
-                respond(replace_original=False, response_type="ephemeral", **problem(NOT_YOURS, nothing_saved=False))
+                tell(context, problem(NOT_YOURS, nothing_saved=False))
                 return
             # On the week's start, Not for me also offers another practice for the same focus.
             swap = feedback == "another" or (feedback == "not_for_me" and button.week_start)
@@ -63,14 +63,14 @@ def answer_listener(deps: Deps, feedback: Feedback):
                 answer_nudge(session=session, nudge=nudge, answer=feedback, now=deps.now())
                 reply = None
             language: Language = "it" if nudge.language == "it" else "en"
-        if body.get("container", {}).get("type") == "view":  # clicked on the Home tab
+        if clicked.container.type == "view":  # clicked on the Home tab
             refresh_home(deps, client, context)
             return
         if reply is None:
-            reply = answered_message(body.get("message", {}).get("blocks", []), feedback, language)
+            reply = answered_message(clicked.message.blocks, feedback, language)
             if swap:  # nothing fresh to swap in
                 reply["blocks"].append(kit.context(NOTHING_FRESH[language]))
-        respond(replace_original=True, **reply)
+        tell(context, reply, replace_original=True)
 
     on_answer.__name__ = f"on_{feedback}"
     return on_answer

@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import simple
 from bot.deps import Deps
 from bot.ids import Action
 from bot.slack.context import who
+from bot.slack.payloads import tell
 from coaching.privacy import forget
 
 
 def register(app: App, deps: Deps) -> None:
     @app.action(Action.FORGET_ME_CONFIRM)
-    def confirmed(ack: Ack, context: BoltContext, respond: Respond) -> None:
+    def confirmed(ack: Ack, context: BoltContext) -> None:
         ack()
-        after_answer(lambda: erase(context, respond))
+        after_answer(lambda: erase(context))
 
-    def erase(context: BoltContext, respond: Respond) -> None:
+    def erase(context: BoltContext) -> None:
         with deps.sessions.begin() as session:
             forget(session, *who(context))
-        respond(replace_original=True, **simple(":wastebasket: Done: everything RepCoach held about you is erased."))
+        tell(
+            context, simple(":wastebasket: Done: everything RepCoach held about you is erased."), replace_original=True
+        )
 
     @app.action(Action.FORGET_ME_CANCEL)
-    def cancelled(ack: Ack, respond: Respond) -> None:
+    def cancelled(ack: Ack, context: BoltContext) -> None:
         ack()
-        after_answer(lambda: respond(replace_original=True, **simple("Nothing was erased.")))
+        after_answer(lambda: tell(context, simple("Nothing was erased."), replace_original=True))

@@ -12,6 +12,7 @@ from bot.blocks.scorecard import scorecard_message
 from bot.deps import Deps
 from bot.slack.context import who
 from bot.slack.mentions import mention, user_id
+from bot.slack.payloads import command_part
 from bot.slack.profiles import rep_with_profile
 from coaching import access
 from coaching.models import Rep, Team
@@ -26,8 +27,8 @@ USAGE = "`/scorecard` takes a period (week, month or quarter), optionally after 
 
 def register(app: App, deps: Deps) -> None:
     @app.command("/scorecard")
-    def scorecard_command(ack: Ack, command: dict, client: WebClient, context: BoltContext) -> None:
-        words = command.get("text", "").split()
+    def scorecard_command(ack: Ack, client: WebClient, context: BoltContext) -> None:
+        words = command_part(context).text.split()
         period_name: PeriodName = "week"
         if words and words[-1].lower() in PERIOD_NAMES:
             period_name = cast(PeriodName, words.pop().lower())
