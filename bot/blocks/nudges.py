@@ -115,7 +115,7 @@ def _buttons(choice: NudgeChoice, week_start: bool) -> list[Action]:
         return [Action.OPEN_LOG_FORM]
     if choice.kind == "follow_up":
         return [Action.FOLLOW_UP_HELPED, Action.FOLLOW_UP_NO_DIFFERENCE, Action.FOLLOW_UP_NOT_YET]
-    if choice.kind == "wrap_up":
+    if choice.kind in ("wrap_up", "rest"):
         return []
     if choice.practice and week_start:
         return [Action.NUDGE_TRYING, Action.NUDGE_ANOTHER, Action.NUDGE_NOT_FOR_ME]

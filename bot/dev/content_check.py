@@ -18,6 +18,7 @@ def template_faults(library: Library, definition: ScorecardDefinition) -> list[s
     choices: list[tuple[str, NudgeChoice]] = [
         ("onboarding", NudgeChoice("onboarding")),
         ("praise", NudgeChoice("praise", days=12)),
+        ("rest", NudgeChoice("rest", days=15)),
         ("incomplete", NudgeChoice("incomplete", days=3, missing=tuple(definition.metrics[:3]))),
     ]
     for practice in library.practices:
@@ -39,7 +40,7 @@ def template_faults(library: Library, definition: ScorecardDefinition) -> list[s
         for language in LANGUAGES:
             for week_start in (False, True):
                 try:
-                    message = nudge_message(0, choice, language, week_start=week_start)
+                    message = nudge_message(1, choice, language, week_start=week_start)
                 except (TemplateError, KeyError, AttributeError) as error:
                     faults.append(f"nudge.{language}.md.j2 with {name}: {error}")
                     continue
