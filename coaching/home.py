@@ -76,6 +76,7 @@ class HomeSettings:
 @dataclass(frozen=True)
 class HomePage:
     scorecard: Scorecard
+    # Logged days in a row (coaching.streaks); the page invites a first log at 0.
     streak: int
     focus: WeekFocus | None
     tips: tuple[RecentTip, ...]

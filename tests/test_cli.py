@@ -20,7 +20,7 @@ from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.conftest import free_socket
 from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command_body
-from tests.stored import logged_days, snapshot
+from tests.stored import FIGURE_KEYS, logged_days, snapshot
 
 REPCOACH = str(Path(sys.executable).parent / "repcoach")
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -53,21 +53,7 @@ def test_export_writes_a_header_then_one_row_per_rep_and_day(seeded, database_ur
 
     assert result.returncode == 0, result.stderr
     header, *data = rows(result.stdout)
-    assert header == [
-        "user_id",
-        "date",
-        "contacts",
-        "fcr",
-        "repeat",
-        "csat",
-        "aht",
-        "complaints",
-        "upsells",
-        "crosssells",
-        "referrals",
-        "recommit",
-        "practices",
-    ]
+    assert header == ["user_id", "date", *FIGURE_KEYS]
     assert data == [
         ["U0ANNA", "2026-11-18", "30", "24", "", "4.5", "", "", "", "", "", "", ""],
         ["U0ANNA", "2026-11-19", "20", "", "", "", "", "", "2", "", "", "", ""],

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from coaching.models import Rep
-from tests.stored import logged_days, snapshot
+from tests.stored import FIGURE_KEYS, logged_days, snapshot
 
 
 def today_in(tz: str) -> date:
@@ -161,20 +161,7 @@ def test_markup_in_bad_input_is_shown_as_typed_not_as_slack_markup(bot, sessions
 
 def test_log_help_lists_every_key_with_its_aliases(bot, sessions):
     text = bot.log("help")["text"]
-    for key in (
-        "contacts",
-        "fcr",
-        "repeat",
-        "csat",
-        "aht",
-        "complaints",
-        "upsells",
-        "crosssells",
-        "referrals",
-        "recommit",
-        "practices",
-        "date",
-    ):
+    for key in (*FIGURE_KEYS, "date"):
         assert f"`{key}`" in text
     assert "xsell" in text and snapshot(sessions)["day_logs"] == []
 

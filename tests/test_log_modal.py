@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from tests.stored import logged_days, snapshot
+from tests.stored import FIGURE_KEYS, logged_days, snapshot
 
 
 def today() -> date:
@@ -10,19 +10,7 @@ def today() -> date:
 
 def form(day: date | None = None, **figures: str) -> dict:
     values = {"date": {"value": {"type": "datepicker", "selected_date": (day or today()).isoformat()}}}
-    for key in (
-        "contacts",
-        "fcr",
-        "repeat",
-        "csat",
-        "aht",
-        "complaints",
-        "upsells",
-        "crosssells",
-        "referrals",
-        "recommit",
-        "practices",
-    ):
+    for key in FIGURE_KEYS:
         values[key] = {"value": {"type": "number_input", "value": figures.get(key)}}
     return values
 
