@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
@@ -27,16 +28,63 @@ WORKSPACE_TABLES = (
 
 
 def forget(session: Session, workspace_id: str, user_id: str) -> bool:
-    """Erases the person's outcomes, settings, nudges, feedback, kudos and queued messages; False if unknown."""
+    """Erases the person: their outcomes, settings, nudges and feedback, the kudos they gave or got, every message to
+    them (sent or queued), and every line naming them in messages to others, which go when nothing else is left
+    (a kudos post). False if RepCoach held nothing about them."""
     rep = session.scalars(select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)).first()
-    session.execute(
-        delete(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.recipient == user_id)
-    )
+    in_workspace = OutboxMessage.workspace_id == workspace_id
+    erased = rowcount(session.execute(delete(OutboxMessage).where(in_workspace, OutboxMessage.recipient == user_id)))
+    erased += _redact_messages(session, workspace_id, user_id)
     if rep is None:
-        return False
+        return erased > 0
     # Foreign keys cascade from the rep to their days, nudges, time off, memberships and kudos.
     session.execute(delete(Rep).where(Rep.id == rep.id))
     return True
+
+
+def _redact_messages(session: Session, workspace_id: str, user_id: str) -> int:
+    """Takes every line mentioning the person out of messages to others (a lead's summary, a recognition or kudos
+    post); a message with no text left is deleted. Returns how many messages changed."""
+    mentioned = re.compile(rf"<@{re.escape(user_id)}(\|[^>]*)?>")
+    candidates = session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.workspace_id == workspace_id, cast(OutboxMessage.payload, Text).contains(f"<@{user_id}")
+        )
+    )
+    changed = 0
+    for message in candidates:
+        redacted = _without_lines(message.payload, mentioned)
+        if redacted == message.payload:
+            continue
+        changed += 1
+        if isinstance(redacted, dict) and redacted.get("text"):
+            message.payload = redacted
+        else:
+            session.delete(message)
+    session.flush()
+    return changed
+
+
+def _without_lines(node: Any, mentioned: re.Pattern[str]) -> Any:
+    """`node` with every line matching `mentioned` taken out of its texts, and the blocks left empty dropped."""
+    if isinstance(node, str):
+        lines = node.split("\n")
+        kept = [line for line in lines if not mentioned.search(line)]
+        return node if len(kept) == len(lines) else "\n".join(kept).strip()
+    if isinstance(node, list):
+        kept = [_without_lines(item, mentioned) for item in node]
+        return [item for item in kept if not _emptied(item)]
+    if isinstance(node, dict):
+        return {key: _without_lines(value, mentioned) for key, value in node.items()}
+    return node
+
+
+def _emptied(node: Any) -> bool:
+    """A block or text object left with nothing to show (Slack refuses those)."""
+    if not isinstance(node, dict):
+        return False
+    text = node.get("text")
+    return ("text" in node and (text == "" or _emptied(text))) or node.get("elements") == []
 
 
 def workspaces(session: Session) -> list[str]:

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.jobs import run_nudges
 from coaching.models import DayLog, Nudge, OutboxMessage, Rep
+from tests.block_kit import assert_valid_message
 from tests.slack_requests import block_action_body, signed_headers
 from tests.test_cli import repcoach
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
@@ -96,3 +97,64 @@ def test_retention_deletes_only_days_older_than_the_setting(bot, sessions, datab
     with sessions() as session:
         days = list(session.scalars(select(DayLog.day)))
     assert days and min(days) >= date.today() - timedelta(days=62)
+
+
+@pytest.fixture
+def team_with_messages(bot, sessions, slack):
+    """Team A (Anna and Bruno, led by Lena) after a day's logs, kudos each way in its channel and Lena's summary."""
+    slack.add_user("U0ADA", is_admin=True)
+    slack.add_user("U0LENA")
+    slack.add_channel("C0TEAMA", bot_is_member=True)
+    for text in (
+        'team create "Team A" <#C0TEAMA|team-a>',
+        'team add "Team A" <@U0ANNA|anna> <@U0BRUNO|bruno>',
+        'team lead "Team A" <@U0LENA|lena>',
+    ):
+        assert bot.slash("/coach", text, user="U0ADA").status_code == 200
+    for user in ("U0ANNA", "U0BRUNO"):
+        bot.log("contacts=10 fcr=8", user=user)
+    bot.slash("/coach", "kudos <@U0ANNA|anna> for a calm hand-over", user="U0BRUNO")
+    bot.slash("/coach", "kudos <@U0BRUNO|bruno> for covering my queue", user="U0ANNA")
+    bot.slash("/coach", "summary", user="U0LENA")
+    [summary] = slack.wait_for("chat.postMessage", channel="U0LENA")
+    assert "<@U0ANNA>" in json.dumps(summary.args) and "<@U0BRUNO>" in json.dumps(summary.args)
+    slack.wait_for("chat.postMessage", count=2, channel="C0TEAMA")
+    return bot
+
+
+def exported(database_url, tmp_path) -> str:
+    out = tmp_path / "export.json"
+    result = repcoach("export", "workspace", "--out", str(out), database_url=database_url)
+    assert result.returncode == 0, result.stderr
+    return out.read_text()
+
+
+def confirm_forget_me(bot) -> None:
+    assert "erased" in click(bot, "forget_me_confirm").args["text"]
+
+
+def forget_on_the_command_line(bot, database_url) -> None:
+    result = repcoach("user", "forget", "U0ANNA", database_url=database_url)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("how", ["forget-me", "user forget"])
+def test_a_forgotten_person_is_gone_from_sent_summaries_and_kudos_posts(
+    team_with_messages, sessions, database_url, tmp_path, how
+):
+    assert "U0ANNA" in exported(database_url, tmp_path)
+
+    if how == "forget-me":
+        confirm_forget_me(team_with_messages)
+    else:
+        forget_on_the_command_line(team_with_messages, database_url)
+
+    after = exported(database_url, tmp_path)
+    assert "U0ANNA" not in after
+    with sessions() as session:
+        left = {message.kind: message for message in session.scalars(select(OutboxMessage))}
+    # Bruno's line in Lena's summary stays; the kudos posts, each naming Anna, are gone.
+    assert "kudos" not in left
+    assert "<@U0BRUNO>" in json.dumps(left["summary"].payload)
+    assert "Weekly summary for Team A" in left["summary"].payload["text"]
+    assert_valid_message(left["summary"].payload)
