@@ -52,12 +52,12 @@ from bot.entrypoints.settings import Settings
 from bot.jobs import JOBS
 from bot.slack.client import WorkspaceClients
 from coaching import db
+from coaching.definition import ScorecardDefinition, default_definition
 from coaching.feedback import PracticeStats, practice_stats
 from coaching.library import Practice, default_library
 from coaching.models import Nudge
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
-from coaching.scorecard import ScorecardDefinition, default_definition
 from coaching.teams import add_member, create_team
 from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, block_action_body, signed_headers
 
@@ -205,13 +205,17 @@ class ClaimedEffect:
 
 
 def claimed_effects(stats: list[PracticeStats]) -> list[ClaimedEffect]:
-    """What `repcoach content stats` claims per practice: today an effect with no interval, so any positive one
-    reads as "this works"."""
-    return [
-        ClaimedEffect(row.practice_id, row.effect, row.effect_samples, row.effect > 0)
-        for row in stats
-        if row.effect is not None
-    ]
+    """What `repcoach content stats` claims per practice. Before issue 15 an effect had no interval, so any positive
+    one read as "this works"; with its hold-out, a practice is claimed to work only when its `measured` effect is
+    shown (the interval excludes zero)."""
+    claims = []
+    for row in stats:
+        if row.effect is None:
+            continue
+        measured = getattr(row, "measured", None)
+        shown = bool(measured.shown) if measured is not None and hasattr(measured, "shown") else row.effect > 0
+        claims.append(ClaimedEffect(row.practice_id, row.effect, row.effect_samples, shown))
+    return claims
 
 
 def _part(text: str, heading: str) -> str:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal
 
+from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.library import Library, Practice
-from coaching.scorecard import MetricDefinition, ScorecardDefinition
 
 WorldKind = Literal["effects", "null"]
 WORLDS: tuple[WorldKind, ...] = ("effects", "null")
