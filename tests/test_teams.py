@@ -253,6 +253,30 @@ def test_each_lead_gets_a_weekly_summary_with_the_right_numbers_and_a_chart(bot,
     assert png.startswith(b"\x89PNG") and len(png) > 5_000
 
 
+def test_a_summary_with_many_reps_at_risk_keeps_every_one_to_one_within_slack_s_limits(bot, sessions, slack):
+    slack.add_user("U0LEAD", tz="Europe/Rome")
+    users = [f"U0R{number:02d}" for number in range(1, 25)]
+    with sessions.begin() as session:
+        team = create_team(session, TEAM_ID, "Busy", "C0BUSY")
+        add_member(session, team, get_or_create_rep(session, TEAM_ID, "U0LEAD"), is_lead=True)
+        for user in users:
+            rep = get_or_create_rep(session, TEAM_ID, user)
+            add_member(session, team, rep)
+            for day in range(28):  # four weeks to Sunday 22 November at 5% complaints
+                figures = dict(STEADY, complaints=1)
+                record_day(session, rep.id, date(2026, 10, 26) + timedelta(days=day), figures, datetime.now(UTC))
+
+    run_weekly_summaries(bot.deps, MONDAY_0800_ROME)
+
+    [post] = slack.calls_to("chat.postMessage")
+    message = {"text": post.args["text"], "blocks": post.structured("blocks")}
+    assert_valid_message(message)
+    text = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+    one_to_ones = part(text, ":busts_in_silhouette: *One-to-ones:*")
+    assert all(f"• <@{user}>: Complaints, 5% over four weeks against 2%." in one_to_ones for user in users)
+    assert "24 at risk" in message["text"]
+
+
 def test_recognition_names_only_opted_in_reps_with_enough_days_and_only_positive_facts(bot, sessions, slack):
     slack.add_user("U0LEAD", tz="Europe/Rome")
     users = seed_team_of_twelve(sessions)

@@ -20,21 +20,19 @@ def summary_message(summary: TeamSummary, definition: ScorecardDefinition, libra
     blocks = [
         header(f"{summary.team.name} · week of {week.start:%-d %b}"),
         context(f"{span_label(week)} · {plural(summary.scorecard.days_logged, 'logged day')}"),
-        section(render("summary_team.md.j2", summary=summary, perspectives=PERSPECTIVES)),
+        *sections(render("summary_team.md.j2", summary=summary, perspectives=PERSPECTIVES).splitlines()),
         divider(),
     ]
     rows = [render("summary_rep_row.md.j2", row=row, mention=mention(row.rep.user_id)) for row in summary.reps]
     blocks += sections(["*Each rep* (logged days · balanced score, change on the week before · kudos)", *rows])
-    blocks.append(
-        section(
-            render(
-                "summary_highlights.md.j2",
-                summary=summary,
-                mention=mention,
-                titles={practice.id: practice.en.title for practice in library.practices},
-            )
-        )
+    highlights = render(
+        "summary_highlights.md.j2",
+        summary=summary,
+        mention=mention,
+        titles={practice.id: practice.en.title for practice in library.practices},
     )
+    # A team with many reps at risk has a one-to-one line each: split within Slack's limit, never cut off.
+    blocks += sections(highlights.splitlines())
     blocks.append(context("Figures are for the team's members; the chart below shows eight weeks against targets."))
     score = summary.scorecard.score.value
     overall = "no scores yet" if score is None else f"team score {score:.0f}/100, the mean of its reps' scores"
