@@ -83,18 +83,26 @@ def _find(session: Session, rep_id: int, day: date, lock: bool) -> DayLog | None
     return session.scalars(query).one_or_none()
 
 
-EXPORT_COLUMNS = ("user_id", "date", *(field.key for field in FIELDS))
+EXPORT_COLUMNS = ("workspace_id", "user_id", "date", *(field.key for field in FIELDS))
 
 
 def export_rows(
-    session: Session, since: date | None = None, until: date | None = None, team_id: int | None = None
+    *,
+    session: Session,
+    since: date | None = None,
+    until: date | None = None,
+    workspace_id: str | None = None,
+    team_id: int | None = None,
 ) -> Iterator[tuple[Any, ...]]:
-    """Logged days as rows of EXPORT_COLUMNS, streamed in (user, date) order."""
+    """Logged days as rows of EXPORT_COLUMNS, streamed in (workspace, user, date) order; a user id is unique only
+    within its workspace."""
     query = (
-        select(Rep.user_id, DayLog.day, *(getattr(DayLog, field.key) for field in FIELDS))
+        select(Rep.workspace_id, Rep.user_id, DayLog.day, *(getattr(DayLog, field.key) for field in FIELDS))
         .join(Rep, Rep.id == DayLog.rep_id)
-        .order_by(Rep.user_id, DayLog.day)
+        .order_by(Rep.workspace_id, Rep.user_id, DayLog.day)
     )
+    if workspace_id is not None:
+        query = query.where(Rep.workspace_id == workspace_id)
     if since:
         query = query.where(DayLog.day >= since)
     if until:

@@ -46,11 +46,14 @@ def remove_member(session: Session, team: Team, rep: Rep) -> bool:
     return bool(rowcount(result))
 
 
-def find_team(session: Session, name: str, workspace_id: str | None = None) -> Team | None:
-    query = select(Team).where(Team.name == name)
-    if workspace_id is not None:
-        query = query.where(Team.workspace_id == workspace_id)
-    return session.scalars(query).first()
+def find_team(session: Session, name: str, workspace_id: str) -> Team | None:
+    """A name is unique only within a workspace, so it is always looked up in one."""
+    return session.scalars(select(Team).where(Team.name == name, Team.workspace_id == workspace_id)).first()
+
+
+def teams_named(session: Session, name: str) -> list[Team]:
+    """Every workspace's team of that name, by workspace."""
+    return list(session.scalars(select(Team).where(Team.name == name).order_by(Team.workspace_id)))
 
 
 def list_teams(session: Session, workspace_id: str) -> list[tuple[Team, list[Rep], list[Rep]]]:

@@ -53,22 +53,72 @@ def test_export_writes_a_header_then_one_row_per_rep_and_day(seeded, database_ur
 
     assert result.returncode == 0, result.stderr
     header, *data = rows(result.stdout)
-    assert header == ["user_id", "date", *FIGURE_KEYS]
+    assert header == ["workspace_id", "user_id", "date", *FIGURE_KEYS]
     assert data == [
-        ["U0ANNA", "2026-11-18", "30", "24", "", "4.5", "", "", "", "", "", "", ""],
-        ["U0ANNA", "2026-11-19", "20", "", "", "", "", "", "2", "", "", "", ""],
-        ["U0BRUNO", "2026-11-19", "25", "", "", "", "6.5", "", "", "", "", "", ""],
+        ["T0TEAM", "U0ANNA", "2026-11-18", "30", "24", "", "4.5", "", "", "", "", "", "", ""],
+        ["T0TEAM", "U0ANNA", "2026-11-19", "20", "", "", "", "", "", "2", "", "", "", ""],
+        ["T0TEAM", "U0BRUNO", "2026-11-19", "25", "", "", "", "6.5", "", "", "", "", "", ""],
     ]
 
 
 def test_export_filters_by_dates_and_team_and_writes_to_a_file(seeded, database_url, tmp_path):
     since = repcoach("export", "outcomes", "--since", "2026-11-19", "--until", "2026-11-19", database_url=database_url)
-    assert [row[:2] for row in rows(since.stdout)[1:]] == [["U0ANNA", "2026-11-19"], ["U0BRUNO", "2026-11-19"]]
+    assert [row[1:3] for row in rows(since.stdout)[1:]] == [["U0ANNA", "2026-11-19"], ["U0BRUNO", "2026-11-19"]]
 
     out = tmp_path / "tier1.csv"
     team = repcoach("export", "outcomes", "--team", "Tier 1", "--out", str(out), database_url=database_url)
     assert team.returncode == 0 and team.stdout == ""
-    assert [row[0] for row in rows(out.read_text())[1:]] == ["U0BRUNO"]
+    assert [row[1] for row in rows(out.read_text())[1:]] == ["U0BRUNO"]
+
+
+@pytest.fixture
+def two_workspaces(seeded):
+    """T0TEAM as seeded, and T0OTHER with its own U0ANNA (another person) in its own team named Tier 1."""
+    with seeded.begin() as session:
+        other = get_or_create_rep(session, "T0OTHER", "U0ANNA")
+        record_day(session, other.id, date(2026, 11, 19), {"contacts": 40}, NOW)
+        add_member(session, create_team(session, "T0OTHER", "Tier 1"), other)
+        create_team(session, "T0OTHER", "Night shift")
+    return seeded
+
+
+def test_export_outcomes_tells_workspaces_apart(two_workspaces, database_url):
+    every = repcoach("export", "outcomes", "--since", "2026-11-19", database_url=database_url)
+    assert [row[:3] for row in rows(every.stdout)[1:]] == [
+        ["T0OTHER", "U0ANNA", "2026-11-19"],
+        ["T0TEAM", "U0ANNA", "2026-11-19"],
+        ["T0TEAM", "U0BRUNO", "2026-11-19"],
+    ]
+    other = repcoach("export", "outcomes", "--workspace", "T0OTHER", database_url=database_url)
+    assert [row[:4] for row in rows(other.stdout)[1:]] == [["T0OTHER", "U0ANNA", "2026-11-19", "40"]]
+
+
+def test_export_outcomes_finds_a_team_within_its_workspace(two_workspaces, database_url):
+    tier1 = repcoach("export", "outcomes", "--team", "Tier 1", "--workspace", "T0TEAM", database_url=database_url)
+    assert [row[:2] for row in rows(tier1.stdout)[1:]] == [["T0TEAM", "U0BRUNO"]]
+    other = repcoach("export", "outcomes", "--team", "Tier 1", "--workspace", "T0OTHER", database_url=database_url)
+    assert [row[:2] for row in rows(other.stdout)[1:]] == [["T0OTHER", "U0ANNA"]]
+    # A name only one workspace has needs no --workspace.
+    night = repcoach("export", "outcomes", "--team", "Night shift", database_url=database_url)
+    assert night.returncode == 0 and rows(night.stdout)[1:] == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--team", "Tier 1"], "teams named 'Tier 1' are in several workspaces (T0OTHER, T0TEAM); choose one with"),
+        (
+            ["--team", "Night shift", "--workspace", "T0TEAM"],
+            "there is no team named 'Night shift' in workspace T0TEAM",
+        ),
+        (["--workspace", "T0NONE"], "there is no workspace T0NONE in this database"),
+    ],
+)
+def test_export_outcomes_refuses_an_ambiguous_or_unknown_team_or_workspace(two_workspaces, database_url, args, message):
+    result = repcoach("export", "outcomes", *args, database_url=database_url)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.strip() == f"repcoach: {message}" or message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize(

@@ -32,10 +32,10 @@ from coaching.library import (
     default_library,
     load_library,
 )
-from coaching.models import OutboxMessage
+from coaching.models import OutboxMessage, Team
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
-from coaching.teams import find_team
+from coaching.teams import find_team, teams_named
 
 PROMPT_TEXT = "repcoach> "
 
@@ -102,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     outcomes = export.add_parser("outcomes", help="logged days, one row per rep and day")
     outcomes.add_argument("--since", type=iso_date, help="first day, YYYY-MM-DD")
     outcomes.add_argument("--until", type=iso_date, help="last day, YYYY-MM-DD")
-    outcomes.add_argument("--team", help="only this team's members")
+    outcomes.add_argument("--workspace", help="only this Slack workspace (team) id; by default every workspace")
+    outcomes.add_argument("--team", help="only this team's members (a team name, within --workspace if given)")
     outcomes.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     outcomes.set_defaults(run=run_export_outcomes)
 
@@ -243,13 +244,9 @@ def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
     if args.since and args.until and args.since > args.until:
         raise CommandError(f"--since {args.since} is after --until {args.until}")
     with bootstrap(settings).sessions() as session:
-        team_id = None
-        if args.team is not None:
-            team = find_team(session, args.team)
-            if team is None:
-                raise CommandError(f"there is no team named {args.team!r}")
-            team_id = team.id
-        rows = export_rows(session, args.since, args.until, team_id)
+        workspace = None if args.workspace is None else resolve_workspace(session, args.workspace)
+        team_id = None if args.team is None else export_team(session, args.team, workspace).id
+        rows = export_rows(session=session, since=args.since, until=args.until, workspace_id=workspace, team_id=team_id)
         if args.out is None:
             write_csv(sys.stdout, rows)
             return
@@ -258,6 +255,22 @@ def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
                 write_csv(handle, rows)
         except OSError as error:
             raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+
+
+def export_team(session, name: str, workspace: str | None) -> Team:
+    """The team called `name`: in `workspace`, or the only workspace that has one of that name."""
+    if workspace is not None:
+        found = find_team(session, name, workspace)
+        if found is None:
+            raise CommandError(f"there is no team named {name!r} in workspace {workspace}")
+        return found
+    named = teams_named(session, name)
+    if not named:
+        raise CommandError(f"there is no team named {name!r}")
+    if len(named) > 1:
+        listed = ", ".join(team.workspace_id for team in named)
+        raise CommandError(f"teams named {name!r} are in several workspaces ({listed}); choose one with --workspace")
+    return named[0]
 
 
 def resolve_workspace(session, chosen: str | None) -> str:
