@@ -22,6 +22,8 @@ TRIED = ("helpful", "no_difference")
 
 def answer_nudge(*, session: Session, nudge: Nudge, answer: Feedback, now: datetime) -> None:
     """Stores the answer; the caller commits."""
+    # Two clicks at once must not both count: the second waits for the first and then sees its answer.
+    session.refresh(nudge, with_for_update=True)
     already_tried = nudge.feedback in TRIED
     record_feedback(session, nudge, answer, now)
     if nudge.kind == "follow_up" and answer in TRIED and not already_tried:

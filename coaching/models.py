@@ -112,6 +112,10 @@ class TeamHoliday(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
+# The answers that steer the choice (coaching.nudges.VOTES_FOR and VOTES_AGAINST), for the votes index.
+VOTED = "feedback IN ('helpful', 'trying', 'not_for_me', 'no_difference', 'another')"
+
+
 class Nudge(Base):
     """A coaching nudge given to a rep. A scheduled one has a delivery key, so a rerun cannot give it twice."""
 
@@ -132,8 +136,8 @@ class Nudge(Base):
             "local_date",
             "practice_id",
             "feedback",
-            postgresql_where=text("feedback IN ('helpful', 'not_for_me', 'no_difference')"),
-            sqlite_where=text("feedback IN ('helpful', 'not_for_me', 'no_difference')"),
+            postgresql_where=text(VOTED),
+            sqlite_where=text(VOTED),
         ),
     )
 

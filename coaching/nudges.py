@@ -43,6 +43,11 @@ Feedback = Literal["helpful", "not_for_me", "snoozed", "trying", "another", "no_
 # Answers that say whether a practice helped; the others (trying, another, not yet, snoozed) say nothing of that.
 HELPFUL_ANSWERS = ("helpful",)
 UNHELPFUL_ANSWERS = ("not_for_me", "no_difference")
+# What steers the choice: a practice a rep takes on (I'll try it) or that helped counts for it; one turned down,
+# swapped for another or tried to no effect counts against it. Taking one on is the commoner answer by far, so
+# counting it gives the team's sampling several times the evidence.
+VOTES_FOR = ("helpful", "trying")
+VOTES_AGAINST = ("not_for_me", "no_difference", "another")
 
 NO_REPEAT = timedelta(days=21)
 # With fewer logged days than this, a nudge says how few its figures rest on.
@@ -98,10 +103,11 @@ class History:
 
 @dataclass(frozen=True)
 class Votes:
-    """A team's answers on one practice: it helped, or it did not (not for me, or tried with no difference)."""
+    """A team's answers on one practice, for it (VOTES_FOR) and against it (VOTES_AGAINST); fractional when
+    borrowed from the rest of the workspace."""
 
-    helpful: int = 0
-    not_helpful: int = 0
+    helpful: float = 0
+    not_helpful: float = 0
 
 
 @dataclass(frozen=True)

@@ -22,11 +22,12 @@ from coaching.definition import ScorecardDefinition
 from coaching.due import days_within, delivery_key, due_date, local_now
 from coaching.evidence import EMPTY
 from coaching.library import Language, Library
-from coaching.models import DayLog, Nudge, Rep, TeamHoliday, TeamMember, TimeOff
+from coaching.models import DayLog, Nudge, Rep, Team, TeamHoliday, TeamMember, TimeOff
 from coaching.nudges import (
     HELPFUL_ANSWERS,
-    UNHELPFUL_ANSWERS,
     UNSENT_KINDS,
+    VOTES_AGAINST,
+    VOTES_FOR,
     Focus,
     Given,
     History,
@@ -51,7 +52,9 @@ CYCLE_STEPS = ("follow_up", "wrap_up")
 VOTES_WINDOW_DAYS = 180
 # Written into the SQL rather than bound, so SQLite's planner sees they match its partial indexes.
 NOT_FOR_ME = literal("not_for_me", literal_execute=True)
-VOTES = (*HELPFUL_ANSWERS, *UNHELPFUL_ANSWERS)
+VOTES = (*VOTES_FOR, *VOTES_AGAINST)
+# How much a team borrows from the other teams of its workspace: half of their answers count as its own.
+WORKSPACE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -328,7 +331,7 @@ def _choose(
     histories = _histories(session, due)
     team_of = _team_of(session, [rep.id for rep, _ in due])
     since = min(day for _, day in due) - timedelta(days=VOTES_WINDOW_DAYS)
-    votes = team_votes(session, {team_of.get(rep.id) for rep, _ in due}, since)
+    votes = pooled_votes(session, {team_of.get(rep.id) for rep, _ in due}, since)
     targets = targets_by_team(session, set(team_of.values()), definition)
     choices = []
     for rep, day in due:
@@ -408,6 +411,45 @@ def _team_of(session: Session, rep_ids: list[int]) -> dict[int, int]:
     return dict(session.execute(query.group_by(TeamMember.rep_id)).all())
 
 
+def pooled_votes(session: Session, teams: Collection[int | None], since: date) -> dict[int | None, dict[str, Votes]]:
+    """Each team's votes plus WORKSPACE_WEIGHT of the other teams' in its workspace, never another workspace's.
+
+    A team of ten answers each of ninety practices a handful of times a quarter; what the rest of the company found
+    is evidence too, if less about this team's own customers and habits.
+    """
+    own = team_votes(session, teams, since)
+    team_ids = [team_id for team_id in teams if team_id is not None]
+    if not team_ids:
+        return own
+    workspace_of = dict(session.execute(select(Team.id, Team.workspace_id).where(among(Team.id, team_ids))).all())
+    siblings = dict(
+        session.execute(
+            select(Team.id, Team.workspace_id).where(among(Team.workspace_id, set(workspace_of.values())))
+        ).all()
+    )
+    others = team_votes(session, set(siblings) - set(team_ids), since) if len(siblings) > len(team_ids) else {}
+    totals: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for team_id, per_practice in [*own.items(), *others.items()]:
+        if team_id is None:
+            continue
+        total = totals[siblings[team_id]]
+        for practice_id, vote in per_practice.items():
+            helpful, not_helpful = total.get(practice_id, (0.0, 0.0))
+            total[practice_id] = (helpful + vote.helpful, not_helpful + vote.not_helpful)
+    pooled: dict[int | None, dict[str, Votes]] = {None: own.get(None, {})} if None in teams else {}
+    for team_id in team_ids:
+        mine = own.get(team_id, {})
+        merged = {}
+        for practice_id, (helpful, not_helpful) in totals[workspace_of[team_id]].items():
+            kept = mine.get(practice_id, Votes())
+            merged[practice_id] = Votes(
+                kept.helpful + WORKSPACE_WEIGHT * (helpful - kept.helpful),
+                kept.not_helpful + WORKSPACE_WEIGHT * (not_helpful - kept.not_helpful),
+            )
+        pooled[team_id] = merged
+    return pooled
+
+
 def team_votes(session: Session, teams: Collection[int | None], since: date) -> dict[int | None, dict[str, Votes]]:
     """Feedback on each practice given since `since` (by the nudge's date), pooled per team, for `teams`.
 
@@ -415,8 +457,8 @@ def team_votes(session: Session, teams: Collection[int | None], since: date) -> 
     under None. Only the teams asked for are read, so a sweep with a few reps due reads a few teams' votes.
     """
     votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
-    helpful = func.sum(case((among(Nudge.feedback, HELPFUL_ANSWERS), 1), else_=0))
-    not_helpful = func.sum(case((among(Nudge.feedback, UNHELPFUL_ANSWERS), 1), else_=0))
+    helpful = func.sum(case((among(Nudge.feedback, VOTES_FOR), 1), else_=0))
+    not_helpful = func.sum(case((among(Nudge.feedback, VOTES_AGAINST), 1), else_=0))
     answered = (among(Nudge.feedback, VOTES), Nudge.local_date >= since)
     team_ids = [team_id for team_id in teams if team_id is not None]
     if team_ids:
