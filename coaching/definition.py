@@ -87,6 +87,9 @@ class ScorecardDefinition(BaseModel):
     customer_tolerance: float = Field(default=0.15, ge=0.12, le=0.5)
     # A metric becomes a rep's focus, or a lead's at-risk flag, only when it is at least this likely below target.
     focus_confidence: float = Field(default=0.8, gt=0.5, lt=1)
+    # The same for a customer metric, which comes first: a lead would rather a rep works on a customer who may be
+    # slipping than on handle time, so it may take less certainty. At most focus_confidence.
+    customer_focus_confidence: float = Field(default=0.8, ge=0.5, lt=1)
     # Recognition names a rep only with at least this many contacts behind the week's figures.
     recognition_min_contacts: int = Field(default=60, ge=1)
     # The SQL aggregate expressions, built once: rebuilding them took most of a scorecard query's time.

@@ -148,14 +148,14 @@ def standing(samples: Mapping[str, Sample], definition: ScorecardDefinition, tar
             continue
         worse = probability_worse(metric, sample, target)
         focus = Focus(metric, value, target, worse, sample.days)
-        # "Every target met" is a claim about the rep's own figures: each must meet its target and be more likely
-        # on target than not.
-        if not metric.meets(value, target) or worse >= 0.5:
+        # "Every target met" is a claim: each figure must meet its target and be likely to, not on it by a hair.
+        if not metric.meets(value, target) or worse > 1 - definition.focus_confidence:
             all_met = False
-        if worse >= definition.focus_confidence:
+        customer = metric.perspective == "customer"
+        if worse >= (definition.customer_focus_confidence if customer else definition.focus_confidence):
             # Customer first, then the largest weighted shortfall.
             shortfall = metric.weight * metric.missed_share(value, target)
-            likely.append(((metric.perspective != "customer", -shortfall), focus))
+            likely.append(((not customer, -shortfall), focus))
         elif not metric.meets(value, target):
             unsure.append((worse, focus))
     likely.sort(key=lambda entry: entry[0])
