@@ -105,6 +105,12 @@ class ScorecardDefinition(BaseModel):
     def default_targets(self) -> dict[str, float]:
         return {metric.key: metric.target for metric in self.metric}
 
+    @model_validator(mode="after")
+    def _customer_never_needs_more_certainty(self) -> ScorecardDefinition:
+        if self.customer_focus_confidence > self.focus_confidence:
+            raise ValueError("customer_focus_confidence may not exceed focus_confidence: the customer comes first")
+        return self
+
 
 def load_definition(path: Path) -> ScorecardDefinition:
     with path.open("rb") as handle:

@@ -5,6 +5,7 @@ import math
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from coaching.definition import default_definition
 from coaching.evidence import Sample, probability_worse, regularized_beta
@@ -63,3 +64,10 @@ def test_two_matching_csat_days_are_not_certainty_but_ten_low_days_are_clear():
 
 def test_nothing_logged_is_a_coin_toss():
     assert probability_worse(BY_KEY["csat"], Sample(0, 0, 0, 0), 4.5) == 0.5
+
+
+def test_a_definition_that_asks_more_certainty_for_customers_than_for_the_rest_is_refused():
+    data = default_definition().model_dump()
+    data["customer_focus_confidence"] = 0.9
+    with pytest.raises(ValidationError, match="customer comes first"):
+        type(default_definition()).model_validate(data)
