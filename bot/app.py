@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
+from slack_sdk.errors import SlackClientError
 from slack_sdk.oauth.state_store import OAuthStateStore
 
 from bot.blocks.kit import simple
@@ -20,6 +23,7 @@ from bot.slack.payloads import check_payload
 
 logger = logging.getLogger(__name__)
 
+_SLACK_CLIENT_LOG = "slack_sdk.web.base_client"
 SORRY = ":x: Something went wrong on our side and nothing was saved. Please try again in a minute."
 
 
@@ -58,19 +62,38 @@ def build_app(
         settings.require("slack_bot_token", *(["slack_signing_secret"] if verify_requests else []))
         logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
         try:
-            app = App(
-                client=deps.slack_clients.default,
-                signing_secret=settings.slack_signing_secret,
-                request_verification_enabled=verify_requests,
-                process_before_response=True,
-            )
+            with _quiet(_SLACK_CLIENT_LOG):
+                app = App(
+                    client=deps.slack_clients.default,
+                    signing_secret=settings.slack_signing_secret,
+                    request_verification_enabled=verify_requests,
+                    process_before_response=True,
+                )
         except BoltError as error:
             raise SettingsError(f"SLACK_BOT_TOKEN was refused by Slack ({error})") from None
+        except (OSError, SlackClientError) as error:  # URLError and timeouts are OSErrors
+            reason = getattr(error, "reason", None) or error
+            raise SettingsError(
+                f"Slack cannot be reached at SLACK_API_URL {settings.slack_api_url} ({reason})"
+            ) from None
     # Before any listener: a request whose parts do not fit is answered there and reaches none.
     app.use(check_payload)
     register_all(app, deps)
     app.error(on_error)
     return app
+
+
+@contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    """Bolt checks the token with auth.test as it starts, and slack_sdk logs each failed try at ERROR; the one line
+    that says why start-up stopped is ours, raised below."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:

@@ -150,7 +150,7 @@ def test_bad_export_arguments_fail_with_one_clear_line(seeded, database_url, arg
         ),
         ({"DATABASE_URL": "mysql://db/x"}, "DATABASE_URL mysql is not supported"),
         ({"DATABASE_URL": "not a url"}, "DATABASE_URL expected a URL like"),
-        ({"SLACK_SEND_CONCURRENCY": "0"}, "SLACK_SEND_CONCURRENCY Input should be greater than or equal to 1"),
+        ({"SLACK_SEND_CONCURRENCY": "0"}, "SLACK_SEND_CONCURRENCY is '0': input should be greater than or equal to 1"),
     ],
 )
 def test_a_missing_or_malformed_setting_stops_start_up_with_one_line_naming_it(tmp_path, env, message):
@@ -267,8 +267,8 @@ def test_serve_with_two_workers_answers_from_both_and_runs_scheduled_jobs_in_the
     "workers, status, message",
     [
         ("2", 1, "repcoach: SQLite supports a single process; use --workers 1, or PostgreSQL for more\n"),
-        ("0", 2, "argument --workers: '0' is not a whole number of 1 or more\n"),
-        ("two", 2, "argument --workers: 'two' is not a whole number of 1 or more\n"),
+        ("0", 2, "argument --workers: '0' is not a number of worker processes (a whole number from 1 to 64) (see"),
+        ("two", 2, "argument --workers: 'two' is not a number of worker processes (a whole number from 1 to 64) (see"),
     ],
 )
 def test_serve_refuses_bad_or_unsupported_workers_with_one_line_and_creates_no_database(
@@ -285,7 +285,7 @@ def test_serve_refuses_bad_or_unsupported_workers_with_one_line_and_creates_no_d
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
     )
     assert result.returncode == status
-    assert result.stderr.endswith(message)
+    assert message in result.stderr and len(result.stderr.splitlines()) == 1
     assert not database.exists()
 
 
@@ -328,3 +328,62 @@ def test_bad_job_arguments_fail_with_one_clear_line(sessions, database_url, slac
     )
     assert result.returncode == 2 and message in result.stderr
     assert slack.calls == []
+
+
+def closed_port_url() -> str:
+    sock = free_socket()
+    host, port = sock.getsockname()
+    sock.close()
+    return f"http://{host}:{port}/api/"
+
+
+SERVING = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
+
+
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["outbox"], {"OUTBOX_LEASE_SECONDS": "inf"}, "OUTBOX_LEASE_SECONDS is 'inf': input should be a finite number"),
+        (["outbox"], {"OUTBOX_LEASE_SECONDS": "nan"}, "OUTBOX_LEASE_SECONDS is 'nan': input should be a finite number"),
+        (["outbox"], {"OUTBOX_LEASE_SECONDS": "0"}, "OUTBOX_LEASE_SECONDS is '0': input should be greater than or"),
+        (["outbox"], {"OUTBOX_RETRY_CAP_SECONDS": "1e9"}, "OUTBOX_RETRY_CAP_SECONDS is '1e9': input should be less"),
+        (["outbox"], {"SLACK_TIMEOUT_SECONDS": "-inf"}, "SLACK_TIMEOUT_SECONDS is '-inf': input should be a finite"),
+        (["outbox"], {"SCHEDULER_MISFIRE_GRACE_SECONDS": "9" * 30}, "SCHEDULER_MISFIRE_GRACE_SECONDS is '999"),
+        (
+            ["outbox"],
+            {"OUTBOX_RETRY_BASE_SECONDS": "600"},
+            "OUTBOX_RETRY_BASE_SECONDS (600) is above OUTBOX_RETRY_CAP_SECONDS (300)",
+        ),
+        (
+            ["outbox", "retry", "99999999999999999999999"],
+            SERVING,
+            "argument id: '99999999999999999999999' is not a message id (a whole number from 1 to 2147483647)",
+        ),
+        (["outbox", "retry", "-1"], SERVING, "argument id: '-1' is not a message id"),
+        (["serve", "--port", "99999"], SERVING, "argument --port: '99999' is not a TCP port"),
+        (["serve", "--workers", "100000"], SERVING, "argument --workers: '100000' is not a number of worker processes"),
+    ],
+)
+def test_a_bad_setting_or_argument_is_one_line_and_a_failed_exit(sessions, database_url, args, env, message):
+    before = snapshot(sessions)
+    result = repcoach(*args, database_url=database_url, **env)
+    assert result.returncode != 0
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [result.stderr.strip()]
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(sessions) == before
+
+
+def test_a_database_url_naming_a_file_that_is_no_database_is_one_line(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a database, just some notes\n" * 100)
+    result = repcoach("outbox", database_url=f"sqlite:///{notes}")
+    assert result.returncode == 1
+    assert result.stderr == f"repcoach: cannot use the database at sqlite:///{notes}: file is not a database\n"
+    assert notes.read_text() == "not a database, just some notes\n" * 100
+
+
+def test_serve_while_slack_is_unreachable_is_one_line(sessions, database_url):
+    result = repcoach("serve", "--port", "3999", database_url=database_url, SLACK_API_URL=closed_port_url(), **SERVING)
+    assert result.returncode == 2
+    assert result.stderr.startswith("repcoach: Slack cannot be reached at SLACK_API_URL http://127.0.0.1:")
+    assert "Connection refused" in result.stderr and len(result.stderr.strip().splitlines()) == 1

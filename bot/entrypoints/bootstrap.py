@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.deps import Deps, slack_deps
@@ -52,7 +52,8 @@ def connect(settings: Settings, *, migrate: bool = False) -> Engine:
             db.upgrade(engine)
         else:
             db.current_revision(engine)
-    except OperationalError as error:
+    except DBAPIError as error:
+        # Unreachable, refused, or no database at all (a SQLite URL naming some other file): each is one line.
         reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         raise CommandError(f"cannot use the database at {engine.url.render_as_string()}: {reason}") from None
     return engine

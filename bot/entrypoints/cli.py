@@ -11,11 +11,11 @@ import signal
 import sys
 from datetime import date, datetime
 from pathlib import Path
-from typing import cast
+from typing import NoReturn, cast
 
 from bot.delivery.sender import OutboxSender
 from bot.dev.content_check import template_faults
-from bot.entrypoints.arguments import positive_int
+from bot.entrypoints.arguments import port, row_id, workers
 from bot.entrypoints.bootstrap import CommandError, bootstrap
 from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
@@ -57,8 +57,15 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with its refusals on one line like every other fault of the command (its usage is in --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="repcoach", description="RepCoach: a Slack bot that coaches service reps.")
+    parser = Parser(prog="repcoach", description="RepCoach: a Slack bot that coaches service reps.")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="a full RepCoach week on this machine, with no Slack workspace")
@@ -75,12 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve Slack's requests over HTTP at /slack/events")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--port", type=port, default=3000)
     serve.add_argument("--no-migrate", action="store_true", help="do not upgrade the database at start")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run scheduled jobs in this process")
     serve.add_argument(
         "--workers",
-        type=positive_int,
+        type=workers,
         default=1,
         help="processes answering requests on PostgreSQL, about one per core (default 1); "
         "scheduled jobs run in the parent",
@@ -131,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     box.set_defaults(run=run_outbox_list)
     box_actions = box.add_subparsers(metavar="ACTION")
     retry = box_actions.add_parser("retry", help="send a failed message again")
-    retry.add_argument("id", type=int)
+    retry.add_argument("id", type=row_id)
     retry.set_defaults(run=run_outbox_retry)
 
     content = commands.add_parser("content", help="the practice library").add_subparsers(

@@ -6,7 +6,7 @@ import logging
 from datetime import timedelta
 
 from cryptography.fernet import Fernet
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coaching.db import check_url
@@ -30,18 +30,22 @@ class Settings(BaseSettings):
     repcoach_secret_key: str | None = None
     slack_api_url: str = SLACK_API_DEFAULT
     database_url: str = Field(default="sqlite:///repcoach.db")
-    slack_timeout_seconds: float = Field(default=10, gt=0, le=120)
-    slack_messages_per_minute: float = Field(default=200, gt=0, le=10000)
+    # Every number has bounds a working deployment stays well inside, and none is infinite or NaN: an infinite
+    # lease would hold a claimed message for ever, an infinite timeout would hang a sending thread.
+    slack_timeout_seconds: float = Field(default=10, gt=0, le=120, allow_inf_nan=False)
+    slack_messages_per_minute: float = Field(default=200, gt=0, le=10000, allow_inf_nan=False)
     # Each sending thread holds a database connection while it records an outcome; PostgreSQL's pool is 20.
     slack_send_concurrency: int = Field(default=8, ge=1, le=16)
-    outbox_lease_seconds: float = Field(default=120, gt=0)
+    # Longer than a send with its retries takes (SLACK_TIMEOUT_SECONDS), and short enough that a message claimed
+    # by a process that died goes out again within the hour.
+    outbox_lease_seconds: float = Field(default=120, ge=5, le=3600, allow_inf_nan=False)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
-    outbox_retry_base_seconds: float = Field(default=2, gt=0)
-    outbox_retry_cap_seconds: float = Field(default=300, gt=0)
-    scheduler_misfire_grace_seconds: int = Field(default=300, gt=0)
+    outbox_retry_base_seconds: float = Field(default=2, gt=0, le=3600, allow_inf_nan=False)
+    outbox_retry_cap_seconds: float = Field(default=300, gt=0, le=86400, allow_inf_nan=False)
+    scheduler_misfire_grace_seconds: int = Field(default=300, ge=1, le=86400)
     retention_months: int | None = Field(default=None, ge=1, le=600)
     # The share of coaching starts kept back as a randomised hold-out (docs/coaching.md, "Effects").
-    coaching_holdout_share: float = Field(default=0.1, ge=0, le=0.5)
+    coaching_holdout_share: float = Field(default=0.1, ge=0, le=0.5, allow_inf_nan=False)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -80,6 +84,15 @@ class Settings(BaseSettings):
     @classmethod
     def _database_url(cls, value: str) -> str:
         return check_url(value)
+
+    @model_validator(mode="after")
+    def _retries_grow(self) -> Settings:
+        if self.outbox_retry_base_seconds > self.outbox_retry_cap_seconds:
+            raise ValueError(
+                f"OUTBOX_RETRY_BASE_SECONDS ({self.outbox_retry_base_seconds:g}) is above "
+                f"OUTBOX_RETRY_CAP_SECONDS ({self.outbox_retry_cap_seconds:g}); the first wait cannot exceed the cap"
+            )
+        return self
 
     @property
     def distributed(self) -> bool:
@@ -129,6 +142,11 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         first = error.errors()[0]
-        name = str(first["loc"][0]).upper() if first["loc"] else "a setting"
-        message = first["msg"].removeprefix("Value error, ")
-        raise SettingsError(f"{name} {message}") from None
+        message = first["msg"]
+        if not first["loc"]:  # a check across settings, whose message names them
+            raise SettingsError(message.removeprefix("Value error, ")) from None
+        name = str(first["loc"][0]).upper()
+        if message.startswith("Value error, "):  # ours, worded to follow the name
+            raise SettingsError(f"{name} {message.removeprefix('Value error, ')}") from None
+        shown = str(first.get("input"))[:40]
+        raise SettingsError(f"{name} is {shown!r}: {message[:1].lower()}{message[1:]}") from None
