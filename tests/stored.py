@@ -1,10 +1,12 @@
-"""Reading the database back, to assert what was (or was not) stored."""
+"""Reading the database back, to assert what was (or was not) stored, and the few rows tests store directly."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from sqlalchemy import select
 
-from coaching.models import Base, DayLog, Rep
+from coaching.models import Base, DayLog, Nudge, Rep
 
 # The figures a rep logs, in the order the form, the help and the export show them; written out, not imported,
 # so a figure dropped from coaching.fields fails the tests that list them.
@@ -36,3 +38,19 @@ def logged_days(sessions, user_id: str = "U0ANNA") -> list[DayLog]:
     with sessions() as session:
         query = select(DayLog).join(Rep).where(Rep.user_id == user_id).order_by(DayLog.day)
         return list(session.scalars(query))
+
+
+def answered_nudge(rep_id: int, practice_id: str, day: date, feedback: str | None, metric: str = "fcr_rate") -> Nudge:
+    """A practice nudge given on `day` and answered with `feedback` (None: not answered)."""
+    at = datetime.combine(day, datetime.min.time(), UTC)
+    return Nudge(
+        rep_id=rep_id,
+        kind="practice",
+        practice_id=practice_id,
+        metric=metric,
+        language="en",
+        local_date=day,
+        created_at=at,
+        feedback=feedback,
+        feedback_at=at if feedback else None,
+    )

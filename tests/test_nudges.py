@@ -17,6 +17,7 @@ from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, plan_due_nudges
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
+from tests.stored import answered_nudge
 
 ROME, LOS_ANGELES = ZoneInfo("Europe/Rome"), ZoneInfo("America/Los_Angeles")
 TUESDAY_0930_ROME = datetime(2026, 11, 24, 8, 30, tzinfo=UTC)
@@ -302,20 +303,7 @@ def test_a_teams_feedback_steers_the_choice_only_while_it_is_recent(sessions):
             add_member(session, team, voter)
             answered = tuesday - timedelta(days=answered_days_ago)
             for practice_id, feedback in [(favourite, "helpful")] + [(other, "not_for_me") for other in others]:
-                session.add_all(
-                    Nudge(
-                        rep_id=voter.id,
-                        kind="practice",
-                        practice_id=practice_id,
-                        metric="fcr_rate",
-                        language="en",
-                        local_date=answered,
-                        created_at=TUESDAY_0930_ROME,
-                        feedback=feedback,
-                        feedback_at=TUESDAY_0930_ROME,
-                    )
-                    for _ in range(100)
-                )
+                session.add_all(answered_nudge(voter.id, practice_id, answered, feedback) for _ in range(100))
             for number in range(12):
                 add_member(session, team, get_or_create_rep(session, TEAM_ID, f"U0REP{number:02d}"))
         for number in range(12):

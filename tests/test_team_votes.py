@@ -1,32 +1,20 @@
 """The team feedback that steers the nudge choice: recent answers only, pooled per team."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from bot.dev.local_slack import TEAM_ID
-from coaching.models import Nudge
 from coaching.nudges import Votes
 from coaching.reps import get_or_create_rep
 from coaching.schedule import VOTES_WINDOW_DAYS, WORKSPACE_WEIGHT, pooled_votes, team_votes
 from coaching.teams import add_member, create_team
+from tests.stored import answered_nudge
 
 TODAY = date(2026, 11, 23)
 SINCE = TODAY - timedelta(days=VOTES_WINDOW_DAYS)
 
 
 def answer(session, rep, practice_id: str, day: date, feedback: str | None) -> None:
-    session.add(
-        Nudge(
-            rep_id=rep.id,
-            kind="practice",
-            practice_id=practice_id,
-            metric="fcr",
-            language="en",
-            local_date=day,
-            created_at=datetime.combine(day, datetime.min.time(), UTC),
-            feedback=feedback,
-            feedback_at=datetime.combine(day, datetime.min.time(), UTC) if feedback else None,
-        )
-    )
+    session.add(answered_nudge(rep.id, practice_id, day, feedback))
 
 
 def test_feedback_older_than_the_window_no_longer_counts(sessions):
