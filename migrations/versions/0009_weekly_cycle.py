@@ -1,4 +1,4 @@
-"""The weekly coaching cycle: each rep's cadence, the focus figure behind a nudge, and follow-up answers as votes.
+"""The weekly coaching cycle: each rep's cadence, the focus figure behind a nudge, and its answers as votes.
 
 Revision ID: 0009
 Revises: 0008
@@ -14,8 +14,9 @@ branch_labels = None
 depends_on = None
 
 ANSWERED_BEFORE = sa.text("feedback IN ('helpful', 'not_for_me')")
-# "Tried, no difference" from a follow-up is a vote against the practice, as Not for me is.
-ANSWERED = sa.text("feedback IN ('helpful', 'not_for_me', 'no_difference')")
+# coaching.models.VOTED, written out so the revision never changes with the models: I'll try it counts for a
+# practice; Another one and a follow-up's Tried, no difference count against it, as Not for me does.
+ANSWERED = sa.text("feedback IN ('helpful', 'trying', 'not_for_me', 'no_difference', 'another')")
 
 
 def upgrade() -> None:
