@@ -424,3 +424,14 @@ def test_a_held_out_week_sends_nothing_and_records_the_focus_it_would_have_had(b
     [held_out] = nudges(sessions, "U0ANNA")
     assert (held_out.kind, held_out.metric, held_out.practice_id) == ("held_out", "fcr_rate", None)
     assert held_out.focus_value == 0.6
+
+
+def test_a_tip_with_nothing_new_to_suggest_says_so_rather_than_praise_or_a_repeat(bot, sessions, clock):
+    # First-contact resolution exactly on target: not below it, but not surely met either.
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=24)
+    clock.fixed = MONDAY_0930_ROME
+    answer = bot.slash("/coach", "tip").json()
+    assert "Nothing new to suggest today" in answer["text"] and "Every target met" not in answer["text"]
+    assert [block["type"] for block in answer["blocks"]] == ["section"]
+    [rest] = nudges(sessions, "U0ANNA")
+    assert (rest.kind, rest.practice_id) == ("rest", None)
