@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
 from coaching.models import Base, DayLog, OutboxMessage, Rep
+from coaching.outbox import SENT
 
 # Tables whose rows belong to a workspace through a rep or a team, exported in this order.
 WORKSPACE_TABLES = (
@@ -27,42 +29,69 @@ WORKSPACE_TABLES = (
 )
 
 
-def forget(session: Session, workspace_id: str, user_id: str) -> bool:
+@dataclass(frozen=True)
+class SlackCopy:
+    """A message already delivered that named the person: Slack's copy is deleted (`replacement` None) or edited
+    into `replacement`, after the erasure commits."""
+
+    workspace_id: str
+    channel: str
+    ts: str
+    replacement: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Erasure:
+    # False when RepCoach held nothing about the person.
+    found: bool
+    in_slack: tuple[SlackCopy, ...]
+
+
+def forget(session: Session, workspace_id: str, user_id: str) -> Erasure:
     """Erases the person: their outcomes, settings, nudges and feedback, the kudos they gave or got, every message to
     them (sent or queued), and every line naming them in messages to others, which go when nothing else is left
-    (a kudos post). False if RepCoach held nothing about them."""
+    (a kudos post). Returns what of it Slack holds too."""
     rep = session.scalars(select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)).first()
     in_workspace = OutboxMessage.workspace_id == workspace_id
-    erased = rowcount(session.execute(delete(OutboxMessage).where(in_workspace, OutboxMessage.recipient == user_id)))
-    erased += _redact_messages(session, workspace_id, user_id)
-    if rep is None:
-        return erased > 0
-    # Foreign keys cascade from the rep to their days, nudges, time off, memberships and kudos.
-    session.execute(delete(Rep).where(Rep.id == rep.id))
-    return True
+    to_them = list(session.scalars(select(OutboxMessage).where(in_workspace, OutboxMessage.recipient == user_id)))
+    copies = [copy for message in to_them for copy in _slack_copy(message, None)]
+    for message in to_them:
+        session.delete(message)
+    copies += _redact_messages(session, workspace_id, user_id)
+    if rep is not None:
+        # Foreign keys cascade from the rep to their days, nudges, time off, memberships and kudos.
+        session.execute(delete(Rep).where(Rep.id == rep.id))
+    session.flush()
+    return Erasure(found=rep is not None or bool(to_them) or bool(copies), in_slack=tuple(copies))
 
 
-def _redact_messages(session: Session, workspace_id: str, user_id: str) -> int:
+def _redact_messages(session: Session, workspace_id: str, user_id: str) -> list[SlackCopy]:
     """Takes every line mentioning the person out of messages to others (a lead's summary, a recognition or kudos
-    post); a message with no text left is deleted. Returns how many messages changed."""
+    post); a message with no text left is deleted."""
     mentioned = re.compile(rf"<@{re.escape(user_id)}(\|[^>]*)?>")
     candidates = session.scalars(
         select(OutboxMessage).where(
             OutboxMessage.workspace_id == workspace_id, cast(OutboxMessage.payload, Text).contains(f"<@{user_id}")
         )
     )
-    changed = 0
+    copies: list[SlackCopy] = []
     for message in candidates:
         redacted = _without_lines(message.payload, mentioned)
         if redacted == message.payload:
             continue
-        changed += 1
         if isinstance(redacted, dict) and redacted.get("text"):
             message.payload = redacted
+            copies += _slack_copy(message, redacted)
         else:
+            copies += _slack_copy(message, None)
             session.delete(message)
-    session.flush()
-    return changed
+    return copies
+
+
+def _slack_copy(message: OutboxMessage, replacement: dict[str, Any] | None) -> list[SlackCopy]:
+    if message.status != SENT or not message.channel or not message.ts:
+        return []
+    return [SlackCopy(message.workspace_id, message.channel, message.ts, replacement)]
 
 
 def _without_lines(node: Any, mentioned: re.Pattern[str]) -> Any:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot.jobs import run_nudges
 from coaching.models import DayLog, Nudge, OutboxMessage, Rep
 from tests.block_kit import assert_valid_message
-from tests.slack_requests import block_action_body, signed_headers
+from tests.slack_requests import BOT_TOKEN, block_action_body, signed_headers
 from tests.test_cli import repcoach
 from tests.test_nudges import TUESDAY_0930_ROME, log_weekdays
 
@@ -134,13 +134,15 @@ def confirm_forget_me(bot) -> None:
 
 
 def forget_on_the_command_line(bot, database_url) -> None:
-    result = repcoach("user", "forget", "U0ANNA", database_url=database_url)
+    slack = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": bot.slack.api_url}
+    result = repcoach("user", "forget", "U0ANNA", database_url=database_url, **slack)
     assert result.returncode == 0, result.stderr
+    assert "its copies in Slack: 1 messages edited, 3 deleted" in result.stdout
 
 
 @pytest.mark.parametrize("how", ["forget-me", "user forget"])
 def test_a_forgotten_person_is_gone_from_sent_summaries_and_kudos_posts(
-    team_with_messages, sessions, database_url, tmp_path, how
+    team_with_messages, sessions, slack, database_url, tmp_path, how
 ):
     assert "U0ANNA" in exported(database_url, tmp_path)
 
@@ -158,3 +160,9 @@ def test_a_forgotten_person_is_gone_from_sent_summaries_and_kudos_posts(
     assert "<@U0BRUNO>" in json.dumps(left["summary"].payload)
     assert "Weekly summary for Team A" in left["summary"].payload["text"]
     assert_valid_message(left["summary"].payload)
+    # And so are Slack's copies: the summary edited down, the kudos posts and Anna's DMs deleted.
+    [edit] = slack.wait_for("chat.update")
+    assert edit.args["channel"] == left["summary"].channel and edit.args["ts"] == left["summary"].ts
+    assert "U0ANNA" not in json.dumps(edit.args) and "<@U0BRUNO>" in json.dumps(edit.args)
+    deleted = {call.args["channel"] for call in slack.wait_for("chat.delete", count=3)}
+    assert deleted == {"C0TEAMA", "D0ANNA"}

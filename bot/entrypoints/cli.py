@@ -20,6 +20,7 @@ from bot.entrypoints.bootstrap import CommandError, bootstrap
 from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
 from bot.jobs import JOBS
+from bot.slack.erasure import erase_in_slack
 from coaching import db, outbox
 from coaching.definition import default_definition
 from coaching.effects import Effect
@@ -298,11 +299,24 @@ def resolve_workspace(session, chosen: str | None) -> str:
 def run_user_forget(settings: Settings, args: argparse.Namespace) -> None:
     if not re.fullmatch(r"[UW][A-Z0-9]{2,}", args.user):
         raise CommandError(f"{args.user!r} is not a Slack user id (like U012ABCDEF)")
-    with bootstrap(settings).sessions.begin() as session:
+    runtime = bootstrap(settings)
+    with runtime.sessions.begin() as session:
         workspace = resolve_workspace(session, args.workspace)
-        if not forget(session, workspace, args.user):
+        erasure = forget(session, workspace, args.user)
+        if not erasure.found:
             raise CommandError(f"there is no data about {args.user} in workspace {workspace}")
     print(f"erased everything about {args.user} in workspace {workspace}")
+    if not erasure.in_slack:
+        return
+    if not (settings.slack_bot_token or (settings.distributed and settings.repcoach_secret_key)):
+        print(
+            f"{len(erasure.in_slack)} messages already delivered in Slack still name them; with SLACK_BOT_TOKEN set, "
+            "this command edits or deletes those too"
+        )
+        return
+    done = erase_in_slack(runtime.deps.slack_clients, erasure.in_slack)
+    left = f"; {done.left} could not be reached and still name them there" if done.left else ""
+    print(f"its copies in Slack: {done.edited} messages edited, {done.deleted} deleted{left}")
 
 
 def run_export_workspace(settings: Settings, args: argparse.Namespace) -> None:

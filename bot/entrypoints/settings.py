@@ -36,9 +36,8 @@ class Settings(BaseSettings):
     slack_messages_per_minute: float = Field(default=200, gt=0, le=10000, allow_inf_nan=False)
     # Each sending thread holds a database connection while it records an outcome; PostgreSQL's pool is 20.
     slack_send_concurrency: int = Field(default=8, ge=1, le=16)
-    # Longer than a send with its retries takes (SLACK_TIMEOUT_SECONDS), and short enough that a message claimed
-    # by a process that died goes out again within the hour.
-    outbox_lease_seconds: float = Field(default=120, ge=5, le=3600, allow_inf_nan=False)
+    # Short enough that a message claimed by a process that died goes out again within the hour.
+    outbox_lease_seconds: float = Field(default=120, ge=1, le=3600, allow_inf_nan=False)
     outbox_max_attempts: int = Field(default=8, ge=1, le=100)
     outbox_retry_base_seconds: float = Field(default=2, gt=0, le=3600, allow_inf_nan=False)
     outbox_retry_cap_seconds: float = Field(default=300, gt=0, le=86400, allow_inf_nan=False)

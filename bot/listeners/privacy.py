@@ -9,6 +9,7 @@ from bot.blocks.kit import simple
 from bot.deps import Deps
 from bot.ids import Action
 from bot.slack.context import who
+from bot.slack.erasure import erase_in_slack
 from bot.slack.payloads import tell
 from coaching.privacy import forget
 
@@ -21,10 +22,11 @@ def register(app: App, deps: Deps) -> None:
 
     def erase(context: BoltContext) -> None:
         with deps.sessions.begin() as session:
-            forget(session, *who(context))
-        tell(
-            context, simple(":wastebasket: Done: everything RepCoach held about you is erased."), replace_original=True
-        )
+            erasure = forget(session, *who(context))
+        done = simple(":wastebasket: Done: everything RepCoach held about you is erased.")
+        tell(context, done, replace_original=True)
+        # Then Slack's copies: the DMs you got, and the posts and summaries that named you.
+        erase_in_slack(deps.slack_clients, erasure.in_slack)
 
     @app.action(Action.FORGET_ME_CANCEL)
     def cancelled(ack: Ack, context: BoltContext) -> None:

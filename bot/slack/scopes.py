@@ -20,7 +20,9 @@ MANIFEST = Path(__file__).resolve().parents[2] / "slack-manifest.yml"
 # type (see scope_for_conversation). An empty tuple: the method needs no scope.
 METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "auth.test": (),
+    "chat.delete": ("chat:write",),
     "chat.postMessage": ("chat:write",),
+    "chat.update": ("chat:write",),
     "conversations.history": ("channels:history", "groups:history", "im:history", "mpim:history"),
     "conversations.join": ("channels:join",),
     "conversations.open": ("im:write", "mpim:write", "channels:manage", "groups:write"),
