@@ -502,6 +502,8 @@ class Simulation:
     def summary(self, day: date, post: Post) -> None:
         """A lead's summary, of the week before the one holding `day`, judged against that week's truth."""
         monday = day - timedelta(days=day.weekday() + 7)
+        if monday < self.world.first_day:
+            return  # the week before the simulation: nothing was logged, so nobody could be flagged
         week_days = [monday + timedelta(days=offset) for offset in range(5)]
         team = self.lead_team[post.recipient]
         view = summary_view(post, self.definition)
