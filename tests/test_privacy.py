@@ -1,13 +1,16 @@
 """Forgetting a person, retention, and exporting everything a workspace owns."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.jobs import run_nudges
 from coaching.models import DayLog, Nudge, OutboxMessage, Rep
+from coaching.outbox import queue_message
+from coaching.privacy import forget
+from coaching.reps import get_or_create_rep
 from tests.block_kit import assert_valid_message
 from tests.slack_requests import BOT_TOKEN, block_action_body, signed_headers
 from tests.test_cli import repcoach
@@ -166,3 +169,40 @@ def test_a_forgotten_person_is_gone_from_sent_summaries_and_kudos_posts(
     assert "U0ANNA" not in json.dumps(edit.args) and "<@U0BRUNO>" in json.dumps(edit.args)
     deleted = {call.args["channel"] for call in slack.wait_for("chat.delete", count=3)}
     assert deleted == {"C0TEAMA", "D0ANNA"}
+
+
+def test_only_the_lines_naming_the_forgotten_person_leave_a_message_to_others(sessions):
+    """However the mention is written, in a section, a context element or the fallback; a block left empty goes."""
+    message = {
+        "text": "Summary for Team A",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Team A"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "• <@U0ANNA|anna>: 5 days\n• <@U0ANNAB>: 4 days"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": ":warning: *At risk:* <@U0ANNA> slipping"}},
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": "Most improved: <@U0ANNA>"}]},
+        ],
+    }
+    with sessions.begin() as session:
+        get_or_create_rep(session, "T0TEAM", "U0ANNA")
+        queue_message(
+            session=session,
+            workspace_id="T0TEAM",
+            kind="summary",
+            recipient="U0LENA",
+            key="summary:test",
+            message=message,
+            now=datetime.now(UTC),
+        )
+    with sessions.begin() as session:
+        erasure = forget(session, "T0TEAM", "U0ANNA")
+    # Nothing was delivered yet, so Slack holds no copy to edit.
+    assert erasure.found and erasure.in_slack == ()
+    with sessions() as session:
+        [left] = session.scalars(select(OutboxMessage))
+    assert left.payload == {
+        "text": "Summary for Team A",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Team A"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": "• <@U0ANNAB>: 4 days"}},
+        ],
+    }
