@@ -46,7 +46,7 @@ def test_the_shell_answers_slash_commands_against_the_local_database(tmp_path):
     assert "Slack opens the form" in out
     assert "/dance is not a RepCoach command" in out and "Type a slash command" in out
     exported = repcoach("export", "outcomes", database_url=url)
-    assert exported.stdout.splitlines()[1].startswith("U0ANNA,") and len(exported.stdout.splitlines()) == 2
+    assert exported.stdout.splitlines()[1].startswith("T0TEAM,U0ANNA,") and len(exported.stdout.splitlines()) == 2
 
 
 def test_the_shell_refuses_an_unknown_timezone(tmp_path):
