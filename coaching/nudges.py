@@ -50,6 +50,8 @@ VOTES_FOR = ("helpful", "trying")
 VOTES_AGAINST = ("not_for_me", "no_difference", "another")
 
 NO_REPEAT = timedelta(days=21)
+# The most doubt each figure may carry for a rep to be told "every target met".
+CLAIM_DOUBT = 0.1
 # With fewer logged days than this, a nudge says how few its figures rest on.
 THIN_DATA_DAYS = 10
 
@@ -148,8 +150,9 @@ def standing(samples: Mapping[str, Sample], definition: ScorecardDefinition, tar
             continue
         worse = probability_worse(metric, sample, target)
         focus = Focus(metric, value, target, worse, sample.days)
-        # "Every target met" is a claim: each figure must meet its target and be likely to, not on it by a hair.
-        if not metric.meets(value, target) or worse > 1 - definition.focus_confidence:
+        # "Every target met" is a claim, and praise a rep cannot trust is worse than none: each figure must meet its
+        # target and be at least 90% likely to truly, not on it by a hair.
+        if not metric.meets(value, target) or worse > CLAIM_DOUBT:
             all_met = False
         customer = metric.perspective == "customer"
         if worse >= (definition.customer_focus_confidence if customer else definition.focus_confidence):
