@@ -315,3 +315,14 @@ def test_an_event_without_a_user_is_ignored_without_a_fault(bot, sessions, slack
 
     assert response.status_code == 200
     assert (errors(), slack.calls_to("views.publish"), snapshot(sessions)) == ([], [], before)
+
+
+def test_an_event_whose_workspace_is_not_an_id_is_ignored_without_a_fault(bot, sessions, slack, errors):
+    body = json.loads(event_body({"type": "app_home_opened", "user": "U0ANNA", "channel": "D1", "tab": "home"}))
+    body["authorizations"] = [{"team_id": 42, "user_id": "U0BOT", "is_bot": True}]
+    before = snapshot(sessions)
+
+    response = send(bot, json.dumps(body), "application/json")
+
+    assert response.status_code == 200
+    assert (errors(), slack.calls_to("views.publish"), snapshot(sessions)) == ([], [], before)

@@ -221,7 +221,7 @@ def _event(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -
     except ValidationError as error:
         logger.info("ignored an event Slack sent in a shape we do not read: %s", _fault(error))
         return BoltResponse(status=200, body="")
-    if context.team_id is None:
+    if not isinstance(context.team_id, str):
         # An org-wide install's events name an organisation, not a workspace; everything RepCoach stores belongs
         # to one workspace, so there is nobody to act for.
         logger.info("ignored a %s event that names no workspace (an org-wide install?)", kind)
