@@ -89,4 +89,7 @@ def state_store(engine: Engine) -> SQLAlchemyOAuthStateStore:
 
 
 def installation_store(settings: Settings, engine: Engine) -> EncryptedInstallationStore:
+    """Only in OAuth mode, where `Settings.require_credentials` has checked the client id and the key."""
+    settings.require("slack_client_id", "repcoach_secret_key")
+    assert settings.slack_client_id is not None and settings.repcoach_secret_key is not None
     return EncryptedInstallationStore(settings.slack_client_id, engine, fernet(settings.repcoach_secret_key))
