@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -233,14 +233,14 @@ def _wrap_ups(
         return []
     team_of = _team_of(session, [rep.id for rep, _, _ in started])
     targets = targets_by_team(session, set(team_of.values()), definition)
+    weeks_so_far = _figures_by_day(session, [(rep, day) for rep, day, _ in started], definition, _week_so_far)
     by_key = definition.by_key()
     choices = []
     for rep, day, start in started:
         metric = by_key.get(start.metric or "")
         if metric is None:
             continue
-        monday, _ = week_of(day)
-        week = figures_by_rep(session, [rep.id], monday, day - timedelta(days=1), definition).get(rep.id)
+        week = weeks_so_far.get((rep.id, day))
         sample = week.samples.get(metric.key, EMPTY) if week else EMPTY
         target = targets[team_of.get(rep.id)][metric.key]
         now = sample.value if sample.value is not None else start.focus_value or 0.0
@@ -357,12 +357,30 @@ def _choose(
 def _recent_figures(
     session: Session, due: list[tuple[Rep, date]], definition: ScorecardDefinition
 ) -> dict[tuple[int, date], Figures]:
+    return _figures_by_day(session, due, definition, _recent_window)
+
+
+def _recent_window(day: date) -> tuple[date, date]:
+    return day - timedelta(days=FIGURES_WINDOW_DAYS), day - timedelta(days=1)
+
+
+def _week_so_far(day: date) -> tuple[date, date]:
+    return week_of(day)[0], day - timedelta(days=1)
+
+
+def _figures_by_day(
+    session: Session,
+    due: list[tuple[Rep, date]],
+    definition: ScorecardDefinition,
+    span: Callable[[date], tuple[date, date]],
+) -> dict[tuple[int, date], Figures]:
+    """Each due rep's figures over `span` of their day, in one grouped query per distinct day."""
     by_day: dict[date, list[int]] = defaultdict(list)
     for rep, day in due:
         by_day[day].append(rep.id)
     figures: dict[tuple[int, date], Figures] = {}
     for day, rep_ids in by_day.items():
-        first, last = day - timedelta(days=FIGURES_WINDOW_DAYS), day - timedelta(days=1)
+        first, last = span(day)
         for rep_id, rep_figures in figures_by_rep(session, rep_ids, first, last, definition).items():
             figures[(rep_id, day)] = rep_figures
     return figures

@@ -436,3 +436,11 @@ def test_a_tip_with_nothing_new_to_suggest_says_so_rather_than_praise_or_a_repea
     assert [block["type"] for block in answer["blocks"]] == ["section"]
     [rest] = nudges(sessions, "U0ANNA")
     assert (rest.kind, rest.practice_id) == ("rest", None)
+
+
+def test_the_wrap_up_shows_the_focus_figure_logged_this_week_against_the_one_that_chose_it(bot, sessions, slack):
+    log_weekdays(sessions, "U0ANNA", date(2026, 11, 27), 20, fcr=18)
+    log_weekdays(sessions, "U0ANNA", date(2026, 12, 3), 4, fcr=27)  # Monday to Thursday this week, at 90%
+    sent = sweep(bot, MONDAY_0930_ROME, MONDAY_0930_ROME + timedelta(days=4), timedelta(days=1))
+    wrap_up = sent[-1][2]["text"]
+    assert "*90%* this week, from 60% when it became your focus" in wrap_up and "meets the target" in wrap_up
