@@ -40,14 +40,24 @@ def logged_days(sessions, user_id: str = "U0ANNA") -> list[DayLog]:
         return list(session.scalars(query))
 
 
-def answered_nudge(rep_id: int, practice_id: str, day: date, feedback: str | None, metric: str = "fcr_rate") -> Nudge:
-    """A practice nudge given on `day` and answered with `feedback` (None: not answered)."""
+def answered_nudge(
+    rep_id: int,
+    practice_id: str | None,
+    day: date,
+    feedback: str | None,
+    *,
+    kind: str = "practice",
+    metric: str = "fcr_rate",
+    focus_value: float | None = None,
+) -> Nudge:
+    """A nudge given on `day` (a practice by default) and answered with `feedback` (None: not answered)."""
     at = datetime.combine(day, datetime.min.time(), UTC)
     return Nudge(
         rep_id=rep_id,
-        kind="practice",
+        kind=kind,
         practice_id=practice_id,
         metric=metric,
+        focus_value=focus_value,
         language="en",
         local_date=day,
         created_at=at,

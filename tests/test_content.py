@@ -11,6 +11,7 @@ from coaching.library import LANGUAGES, MIN_PRACTICES_PER_METRIC, coverage_fault
 from coaching.models import Nudge
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
+from tests.stored import answered_nudge
 from tests.test_cli import repcoach
 from tests.test_nudges import ON_TARGET, TEAM_ID, TUESDAY_0930_ROME, log_weekdays
 
@@ -144,18 +145,8 @@ def start_days(sessions, practice_id: str | None, after_fcr: list[int]) -> None:
                     dict(ON_TARGET, contacts=20, fcr=fcr),
                     datetime.now(UTC),
                 )
-            session.add(
-                Nudge(
-                    rep_id=rep.id,
-                    kind="held_out" if practice_id is None else "practice",
-                    practice_id=practice_id,
-                    metric="fcr_rate",
-                    focus_value=0.6,
-                    language="en",
-                    local_date=monday,
-                    created_at=datetime.now(UTC),
-                )
-            )
+            kind = "held_out" if practice_id is None else "practice"
+            session.add(answered_nudge(rep.id, practice_id, monday, None, kind=kind, focus_value=0.6))
 
 
 def test_content_stats_measures_effects_against_the_hold_out_with_an_interval_and_n(sessions, database_url):

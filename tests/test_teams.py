@@ -9,12 +9,12 @@ from sqlalchemy import select
 from bot.dev.local_slack import TEAM_ID, dm_channel
 from bot.jobs import run_recognition, run_weekly_summaries
 from coaching.library import default_library
-from coaching.models import Kudos, Nudge, Team, TeamTarget
+from coaching.models import Kudos, Team, TeamTarget
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
 from coaching.teams import add_member, create_team
 from tests.block_kit import assert_valid_message
-from tests.stored import snapshot
+from tests.stored import answered_nudge, snapshot
 
 MONDAY_0800_ROME = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 FRIDAY_1600_ROME = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
@@ -186,17 +186,7 @@ def coached_on_complaints(sessions) -> None:
         ]
         for rep_id, kind, practice_id, day, feedback in rows:
             session.add(
-                Nudge(
-                    rep_id=rep_id,
-                    kind=kind,
-                    practice_id=practice_id,
-                    metric="complaint_rate",
-                    focus_value=0.05,
-                    language="en",
-                    local_date=day,
-                    created_at=datetime.now(UTC),
-                    feedback=feedback,
-                )
+                answered_nudge(rep_id, practice_id, day, feedback, kind=kind, metric="complaint_rate", focus_value=0.05)
             )
 
 
