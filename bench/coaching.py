@@ -290,7 +290,7 @@ class Simulation:
         self.kind, self.seed, self.weeks = kind, seed, weeks
         self.definition, self.library = default_definition(), default_library()
         self.practices = self.library.by_id()
-        targets = {metric.key: metric.target for metric in self.definition.metrics}
+        targets = self.definition.default_targets()
         self.world = World(kind, seed, reps, FIRST_MONDAY, self.definition, self.library, targets)
         self.rng = random.Random(f"habits:{kind}:{seed}")
         self.engine = empty_database(url)

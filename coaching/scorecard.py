@@ -155,7 +155,7 @@ def build_scorecard(
     target_overrides: Mapping[str, float] | None = None,
 ) -> Scorecard:
     definition = definition or default_definition()
-    targets = {metric.key: metric.target for metric in definition.metrics} | dict(target_overrides or {})
+    targets = definition.default_targets() | dict(target_overrides or {})
     before = period.previous()
     current = span_figures(session, scope, period.start, period.end, definition)
     previous = span_figures(session, scope, before.start, before.end, definition)

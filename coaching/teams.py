@@ -113,7 +113,7 @@ def targets_by_team(
     session: Session, team_ids: set[int | None], definition: ScorecardDefinition
 ) -> defaultdict[int | None, dict[str, float]]:
     """Each team's targets (the defaults for a team with no overrides, and for None: no team)."""
-    defaults = {metric.key: metric.target for metric in definition.metrics}
+    defaults = definition.default_targets()
     targets: defaultdict[int | None, dict[str, float]] = defaultdict(lambda: dict(defaults))
     known = [team_id for team_id in team_ids if team_id is not None]
     query = select(TeamTarget.team_id, TeamTarget.metric, TeamTarget.target).where(TeamTarget.team_id.in_(known))
