@@ -52,7 +52,6 @@ CYCLE_STEPS = ("follow_up", "wrap_up")
 VOTES_WINDOW_DAYS = 180
 # Written into the SQL rather than bound, so SQLite's planner sees they match its partial indexes.
 NOT_FOR_ME = literal("not_for_me", literal_execute=True)
-VOTES = (*VOTES_FOR, *VOTES_AGAINST)
 # How much a team borrows from the other teams of its workspace: half of their answers count as its own.
 WORKSPACE_WEIGHT = 0.5
 
@@ -468,16 +467,24 @@ def pooled_votes(session: Session, teams: Collection[int | None], since: date) -
     return pooled
 
 
-def team_votes(session: Session, teams: Collection[int | None], since: date) -> dict[int | None, dict[str, Votes]]:
-    """Feedback on each practice given since `since` (by the nudge's date), pooled per team, for `teams`.
+def team_votes(
+    session: Session,
+    teams: Collection[int | None],
+    since: date,
+    counted: tuple[tuple[str, ...], tuple[str, ...]] = (VOTES_FOR, VOTES_AGAINST),
+) -> dict[int | None, dict[str, Votes]]:
+    """Feedback on each practice given since `since` (by the nudge's date), pooled per team, for `teams`: the
+    answers in `counted` for it and against it (by default the coaching's votes; HELPFUL_ANSWERS and
+    UNHELPFUL_ANSWERS for whether it helped).
 
     A rep counts towards their first team (the lowest id), as in `_team_of`; reps in no team pool together
     under None. Only the teams asked for are read, so a sweep with a few reps due reads a few teams' votes.
     """
     votes: dict[int | None, dict[str, Votes]] = defaultdict(dict)
-    helpful = func.sum(case((among(Nudge.feedback, VOTES_FOR), 1), else_=0))
-    not_helpful = func.sum(case((among(Nudge.feedback, VOTES_AGAINST), 1), else_=0))
-    answered = (among(Nudge.feedback, VOTES), Nudge.local_date >= since)
+    votes_for, votes_against = counted
+    helpful = func.sum(case((among(Nudge.feedback, votes_for), 1), else_=0))
+    not_helpful = func.sum(case((among(Nudge.feedback, votes_against), 1), else_=0))
+    answered = (among(Nudge.feedback, (*votes_for, *votes_against)), Nudge.local_date >= since)
     team_ids = [team_id for team_id in teams if team_id is not None]
     if team_ids:
         members = select(TeamMember.rep_id).where(among(TeamMember.team_id, team_ids))

@@ -27,10 +27,10 @@ from coaching.effects import Effect
 from coaching.evidence import EMPTY, Sample, probability_worse
 from coaching.feedback import measured_changes
 from coaching.library import Library, Practice
-from coaching.models import Kudos, Nudge, Rep, Team, TeamMember
+from coaching.models import Kudos, Nudge, Rep, Team
 from coaching.nudges import HELPFUL_ANSWERS, UNHELPFUL_ANSWERS, Votes
 from coaching.periods import Period
-from coaching.schedule import VOTES_WINDOW_DAYS
+from coaching.schedule import VOTES_WINDOW_DAYS, team_votes
 from coaching.scorecard import Figures, MetricLine, Scorecard, build_scorecard, figures_by_rep, span_figures, team_scope
 from coaching.scoring import BalancedScore, balanced_score
 from coaching.teams import reps_of, targets_for
@@ -313,7 +313,9 @@ def _one_to_ones(
     if not at_risk:
         return []
     working = _working_on(session, [row.rep.id for row in at_risk], week, library)
-    votes = _helped_answers(session, team, week.end - timedelta(days=VOTES_WINDOW_DAYS))
+    # Whether it helped: the coaching's own votes also count I'll try it, which says nothing of help.
+    since = week.end - timedelta(days=VOTES_WINDOW_DAYS)
+    votes = team_votes(session, {team.id}, since, (HELPFUL_ANSWERS, UNHELPFUL_ANSWERS)).get(team.id, {})
     changes = measured_changes(session, definition, team.workspace_id)
     spreads = changes.spreads()
     meetings = []
@@ -354,25 +356,6 @@ def _working_on(
         answer = TRIED.get(follow_ups[-1].feedback or "") if follow_ups else STARTED.get(start.feedback or "")
         found[rep_id] = (by_id.get(start.practice_id or ""), answer or "no answer yet")
     return found
-
-
-def _helped_answers(session: Session, team: Team, since: date) -> dict[str, Votes]:
-    """Per practice, the team's answers since `since` that say whether it helped: *Helped* against *Tried, no
-    difference* and *Not for me*. The coaching's own votes also count *I'll try it*, which says nothing of help."""
-    helped = func.sum(case((among(Nudge.feedback, HELPFUL_ANSWERS), 1), else_=0))
-    not_helped = func.sum(case((among(Nudge.feedback, UNHELPFUL_ANSWERS), 1), else_=0))
-    query = (
-        select(Nudge.practice_id, helped, not_helped)
-        .join(TeamMember, TeamMember.rep_id == Nudge.rep_id)
-        .where(
-            TeamMember.team_id == team.id,
-            Nudge.practice_id.is_not(None),
-            Nudge.local_date >= since,
-            among(Nudge.feedback, (*HELPFUL_ANSWERS, *UNHELPFUL_ANSWERS)),
-        )
-        .group_by(Nudge.practice_id)
-    )
-    return {str(practice): Votes(int(yes), int(no)) for practice, yes, no in session.execute(query)}
 
 
 def _helped_most(library: Library, metric: MetricDefinition, votes: Mapping[str, Votes]) -> Practice | None:
