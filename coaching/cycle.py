@@ -5,14 +5,17 @@ A random daily tip is easy to ignore and hard to act on. The cycle gives each we
 - mid-week, at least two days later: a follow-up on that practice (*Helped*, *Tried, no difference*, *Not yet*);
 - the week's last working day: how the focus metric moved, with its figure.
 So at most three coaching DMs a week. `daily` keeps a tip every working day; `weekly` sends only the first.
-Pure rules on dates: no database, no Slack.
+Pure rules on dates and on a week's nudges: no database, no Slack.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from coaching.models import Nudge
 
 Cadence = Literal["cycle", "daily", "weekly"]
 CADENCES: tuple[Cadence, ...] = ("cycle", "daily", "weekly")
@@ -20,6 +23,18 @@ DEFAULT_CADENCE: Cadence = "cycle"
 Step = Literal["start", "follow_up", "wrap_up"]
 # The follow-up waits this long after the start, so there was a chance to try the practice.
 FOLLOW_UP_AFTER = timedelta(days=2)
+
+
+# Nudges that give a practice; a follow-up asks about one already given.
+PRACTICE_KINDS = ("practice", "review", "stretch")
+# Answers that set a practice aside for the week.
+SET_ASIDE = ("another", "not_for_me")
+
+
+def practice_worked_on(nudges: Iterable[Nudge]) -> Nudge | None:
+    """Of a week's nudges in the order given, the last practice the rep neither swapped nor turned down."""
+    kept = [nudge for nudge in nudges if nudge.kind in PRACTICE_KINDS and nudge.feedback not in SET_ASIDE]
+    return kept[-1] if kept else None
 
 
 def week_of(day: date) -> tuple[date, date]:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coaching import preferences
+from coaching.cycle import PRACTICE_KINDS, practice_worked_on
 from coaching.db import among
 from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.library import Language, Library, PracticeText
@@ -25,8 +26,6 @@ from coaching.streaks import logged_streak
 from coaching.teams import reps_of, targets_for, team_of, teams_led_by
 
 RECENT_TIPS = 3
-# Nudges that give a practice; a follow-up asks about one already given.
-PRACTICE_KINDS = ("practice", "review", "stretch")
 
 
 @dataclass(frozen=True)
@@ -116,21 +115,15 @@ def _week_focus(
     library: Library,
     language: Language,
 ) -> WeekFocus | None:
-    """The latest practice given this week with a focus metric, unless it was turned down or swapped."""
+    """The practice the rep is working on this week, with the focus metric it was chosen for."""
     query = (
         select(Nudge)
-        .where(
-            Nudge.rep_id == rep.id,
-            Nudge.local_date.between(week.start, week.end),
-            Nudge.metric.is_not(None),
-            among(Nudge.kind, PRACTICE_KINDS),
-        )
-        .order_by(Nudge.id.desc())
-        .limit(1)
+        .where(Nudge.rep_id == rep.id, Nudge.local_date.between(week.start, week.end), Nudge.metric.is_not(None))
+        .order_by(Nudge.local_date, Nudge.id)
     )
-    latest = session.scalars(query).first()
+    latest = practice_worked_on(session.scalars(query))
     metric = definition.by_key().get(latest.metric or "") if latest else None
-    if latest is None or metric is None or latest.feedback in ("another", "not_for_me"):
+    if latest is None or metric is None:
         return None
     practice = library.by_id().get(latest.practice_id or "")
     return WeekFocus(

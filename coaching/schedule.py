@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, exists, func, literal, select
 from sqlalchemy.orm import Session
 
-from coaching.cycle import Step, step_due, week_of
+from coaching.cycle import Step, practice_worked_on, step_due, week_of
 from coaching.db import among, insert_new
 from coaching.definition import ScorecardDefinition
 from coaching.due import days_within, delivery_key, due_date, local_now
@@ -196,12 +196,7 @@ def _weeks(session: Session, due: list[tuple[Rep, date]]) -> dict[int, CycleWeek
             sent.setdefault(step, row.local_date)
             if step == "start" and start is None:
                 start = row
-        practices = [
-            row
-            for row in this_week
-            if row.kind in ("practice", "review", "stretch") and row.feedback not in ("another", "not_for_me")
-        ]
-        weeks[rep.id] = CycleWeek(sent, practices[-1] if practices else None, start)
+        weeks[rep.id] = CycleWeek(sent, practice_worked_on(this_week), start)
     return weeks
 
 

@@ -21,6 +21,7 @@ from typing import Literal
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from coaching.cycle import PRACTICE_KINDS, practice_worked_on
 from coaching.db import among
 from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.effects import Effect
@@ -54,7 +55,6 @@ IN_USE_WEEKS = 4
 # What a rep said of the week's practice: the follow-up's answer, else the start's.
 TRIED = {"helpful": "tried it: helped", "no_difference": "tried it: no difference", "not_yet": "not tried yet"}
 STARTED = {"trying": "said they'd try it"}
-START_KINDS = ("practice", "review", "stretch")
 
 
 @dataclass(frozen=True)
@@ -346,12 +346,9 @@ def _working_on(
     by_id = library.by_id()
     found: dict[int, tuple[Practice | None, str | None]] = {}
     for rep_id, nudges in by_rep.items():
-        starts = [
-            n for n in nudges if n.kind in START_KINDS and n.practice_id and n.feedback not in ("another", "not_for_me")
-        ]
-        if not starts:
+        start = practice_worked_on(nudges)
+        if start is None or start.practice_id is None:
             continue
-        start = starts[-1]
         follow_ups = [n for n in nudges if n.kind == "follow_up" and n.practice_id == start.practice_id and n.feedback]
         answer = TRIED.get(follow_ups[-1].feedback or "") if follow_ups else STARTED.get(start.feedback or "")
         found[rep_id] = (by_id.get(start.practice_id or ""), answer or "no answer yet")
@@ -381,7 +378,7 @@ def _practices(session: Session, reps: list[Rep], week: Period) -> list[Practice
     query = (
         select(
             Nudge.practice_id,
-            func.sum(case((Nudge.kind.in_(START_KINDS), 1), else_=0)),
+            func.sum(case((Nudge.kind.in_(PRACTICE_KINDS), 1), else_=0)),
             func.sum(case((Nudge.feedback == "helpful", 1), else_=0)),
         )
         .where(

@@ -52,13 +52,15 @@ def test_a_brand_new_user_gets_a_home_tab_and_one_welcome_dm(bot, sessions, slac
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
-def test_the_home_tab_shows_the_week_the_streak_and_latest_tips_when_opened_after_a_log(bot, sessions, slack):
+def test_the_home_tab_shows_the_week_the_streak_and_latest_tips_when_opened_after_a_log(bot, sessions, slack, clock):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
+    clock.fixed = TUESDAY_0930_ROME  # the week of the nudge, so Home shows it as this week's focus
     run_nudges(bot.deps, TUESDAY_0930_ROME)
     bot.log("contacts=30 fcr=27")
     view = open_home(bot)
     text = view_text(view)
     assert "This week against your targets" in text and "Your latest tips" in text
+    assert "This week's focus:* First-contact resolution at 60%, target 80%." in text
     assert "logged day" in str(view)
     with sessions() as session:
         nudge = session.scalars(select(Nudge)).one()
