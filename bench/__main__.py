@@ -7,6 +7,7 @@ import sys
 
 BENCHMARKS = {
     "ack": "slash-command acknowledgement latency, RepCoach against a bare Bolt app",
+    "ceiling": "what any rule reading the logged figures can know of who is truly below target (no Slack, no database)",
     "coaching": "coaching quality on simulated teams with hidden true skills, through the real jobs and buttons",
     "fanout": "the nudge job: choosing, rendering and sending nudges to thousands of reps",
     "scorecards": "scorecard queries over a year of logged days",
