@@ -626,6 +626,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--reps", type=positive_int, default=40, help="simulated reps (default 40, teams of 10)")
     parser.add_argument("--weeks", type=positive_int, default=12, help="simulated weeks (default 12)")
     parser.add_argument("--seeds", type=positive_int, default=3, help="seeds per world (default 3)")
+    parser.add_argument(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="seeds run from this plus 1 (default 0): choose a rule on seeds 1-3, confirm it with --seed-offset 3",
+    )
     parser.add_argument("--world", choices=(*WORLDS, "both"), default="both", help="which world (default both)")
     parser.add_argument(
         "--jobs", type=positive_int, default=2, help="simulations run at once, each in its own process (default 2)"
@@ -636,10 +642,12 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     worlds = WORLDS if args.world == "both" else (args.world,)
     print_machine(
-        f"coaching: {args.reps} simulated reps, {args.weeks} weeks, {args.seeds} seed(s), world {'+'.join(worlds)}"
+        f"coaching: {args.reps} simulated reps, {args.weeks} weeks, seeds {args.seed_offset + 1}-"
+        f"{args.seed_offset + args.seeds}, world {'+'.join(worlds)}"
     )
     report = Report("coaching")
-    runs = [(kind, seed) for kind in worlds for seed in range(1, args.seeds + 1)]
+    seeds = range(args.seed_offset + 1, args.seed_offset + args.seeds + 1)
+    runs = [(kind, seed) for kind in worlds for seed in seeds]
     with tempfile.TemporaryDirectory(prefix="repcoach-bench-") as scratch:
 
         def url(kind: str, seed: int) -> str:
@@ -650,7 +658,7 @@ def main(argv: list[str]) -> int:
             futures = {run: pool.submit(simulate, run[0], run[1], args.reps, args.weeks, url(*run)) for run in runs}
             tallies = {run: future.result() for run, future in futures.items()}
     for kind in worlds:
-        show(report, kind, [tallies[(kind, seed)] for seed in range(1, args.seeds + 1)], args.reps, args.weeks)
+        show(report, kind, {seed: tallies[(kind, seed)] for seed in seeds}, args.reps, args.weeks)
     return report.summary()
 
 
@@ -687,7 +695,8 @@ def charts_left_blank() -> Iterator[None]:
         setattr(owner, CHART, original)
 
 
-def show(report: Report, kind: WorldKind, tallies: list[Tally], reps: int, weeks: int) -> None:
+def show(report: Report, kind: WorldKind, by_seed: dict[int, Tally], reps: int, weeks: int) -> None:
+    tallies = list(by_seed.values())
     print(f"\nworld {kind}: mean (min–max) over {len(tallies)} seed(s)")
     per_seed = [figures(tally, kind, reps, weeks) for tally in tallies]
     for key, (name, unit, target, digits) in FIGURES.items():
@@ -706,7 +715,7 @@ def show(report: Report, kind: WorldKind, tallies: list[Tally], reps: int, weeks
         f"rep-weeks, {total('flags')} at-risk flags, {total('summaries_with_struggling')} summaries with a "
         f"struggling rep, {total('wins')} recognition wins"
     )
-    for number, tally in enumerate(tallies, start=1):
+    for number, tally in by_seed.items():
         if tally.gaming:
             earned = "; ".join(f"{count}x {what}" for what, count in Counter(tally.gaming).items())
             report.note(f"seed {number}: the gaming script earned {earned}")
