@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from coaching.fields import FIELD_BY_KEY
+from coaching.i18n import Language, translator
 from content import CONTENT_DIR
 
 Perspective = Literal["customer", "process", "growth", "learning"]
@@ -61,12 +62,11 @@ class MetricDefinition(BaseModel):
     def meets(self, value: float, target: float) -> bool:
         return value >= target if self.direction == "higher" else value <= target
 
-    def format(self, value: float, language: str = "en") -> str:
+    def format(self, value: float, language: Language = "en") -> str:
+        words = translator(language)
         if self.kind == "rate":
-            return f"{value:.0%}"
-        if language == "it":
-            return f"{value:.1f}".replace(".", ",") + self.unit_it
-        return f"{value:.1f}{self.unit}"
+            return words.percent(value)
+        return words.decimal(value, 1) + (self.unit_it if language == "it" else self.unit)
 
     def format_change(self, change: float) -> str:
         if not self.visible(change):

@@ -7,16 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 from pydantic_core import ErrorDetails
 
 from coaching.definition import default_definition
+from coaching.i18n import LANGUAGES as LANGUAGES
+from coaching.i18n import Language as Language
 from content import CONTENT_DIR
 
-Language = Literal["en", "it"]
-LANGUAGES: tuple[Language, ...] = ("en", "it")
 PRACTICES_DIR = CONTENT_DIR / "practices"
 # Below this, a rep who is coached on one metric week after week soon meets the same practices again.
 MIN_PRACTICES_PER_METRIC = 8

@@ -14,6 +14,7 @@ from coaching.fields import read_iso_day
 from coaching.library import LANGUAGES, Language
 from coaching.models import Rep, TeamHoliday, TimeOff
 from coaching.refusals import Refusal
+from coaching.reps import RepProfile
 
 DEFAULT_NUDGE_TIME = time(9, 30)
 DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
@@ -38,10 +39,15 @@ def work_days(rep: Rep) -> tuple[int, ...]:
     return tuple(DAY_NAMES.index(name) for name in rep.work_days.split(","))
 
 
-def language(rep: Rep) -> Language:
-    if rep.language in LANGUAGES:
-        return rep.language
-    return "it" if (rep.locale or "").lower().startswith("it") else "en"
+def language(rep: Rep | RepProfile) -> Language:
+    return chosen_language(rep.language, rep.locale)
+
+
+def chosen_language(chosen: str | None, slack_locale: str | None) -> Language:
+    """The language someone chose with `/coach lang`, else their Slack locale's, else English."""
+    if chosen in LANGUAGES:
+        return chosen
+    return "it" if (slack_locale or "").lower().startswith("it") else "en"
 
 
 def cadence(rep: Rep) -> Cadence:

@@ -22,12 +22,15 @@ class RepProfile(NamedTuple):
     id: int
     tz: str | None
     profile_fetched_at: datetime | None
+    # For the answer's language (coaching.preferences.language)
+    language: str | None
+    locale: str | None
 
 
 # Every slash command starts with one of these. Built once, a statement keeps its cache key and compiled form.
 _IS_SLACK_USER = and_(Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
 _REP_BY_SLACK_USER = select(Rep).where(_IS_SLACK_USER)
-_PROFILE_BY_SLACK_USER = select(Rep.id, Rep.tz, Rep.profile_fetched_at).where(_IS_SLACK_USER)
+_PROFILE_BY_SLACK_USER = select(Rep.id, Rep.tz, Rep.profile_fetched_at, Rep.language, Rep.locale).where(_IS_SLACK_USER)
 
 
 def find_profile(connection: Connection, workspace_id: str, user_id: str) -> RepProfile | None:

@@ -2,16 +2,23 @@
 
 Builders, one module per surface beside this one, render their text from content/templates and wrap it with
 these; every message carries a fallback `text` for notifications and screen readers.
+
+Templates are rendered in the reader's language (`render(name, language=…)`): `{% trans %}` and `_()` look their
+text up in content/locale (coaching/i18n.py), and the filters `day`, `number`, `decimal`, `percent` and `list_of`
+write values the way that language does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
+from coaching.i18n import Language, Text, Translator, translator
 from content import CONTENT_DIR
 
 Message = dict  # {"text": ..., "blocks": [...]}
@@ -36,17 +43,57 @@ def templates() -> Environment:
         auto_reload=False,
         # Values are escaped unless they are deliberate Slack markup, like a mention.
         finalize=lambda value: escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters["day"] = day_label
+    # As babel.cfg extracts them: `{% trans %}` text with its whitespace collapsed, formatted by the gettext call.
+    environment.newstyle_gettext = True  # type: ignore[attr-defined]
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.filters.update(
+        day=_in_language(Translator.day),
+        number=_in_language(Translator.number),
+        decimal=_in_language(Translator.decimal),
+        percent=_in_language(Translator.percent),
+        list_of=_in_language(Translator.list_of),
+    )
     return environment
 
 
-def render(template: str, **context) -> str:
-    return templates().get_template(template).render(**context).strip()
+def render(template: str, *, language: Language = "en", **context) -> str:
+    """The template in `language`; the gettext functions come with each render, so threads never share them."""
+    words = translator(language)
+    return (
+        templates()
+        .get_template(template)
+        .render(
+            language=language,
+            gettext=lambda msgid, **params: Markup(words.gettext(msgid, **_escaped(params))),
+            ngettext=lambda singular, plural, count, **params: Markup(
+                words.ngettext(singular, plural, count, **_escaped(params))
+            ),
+            **context,
+        )
+        .strip()
+    )
 
 
-def day_label(day: date) -> str:
-    return day.strftime("%a %-d %b %Y")
+def _in_language(format_value: Callable) -> Callable:
+    @pass_context
+    def filter_in_language(context: Context, value: object, *args: object) -> str:
+        return format_value(translator(context["language"]), value, *args)
+
+    return filter_in_language
+
+
+def _escaped(params: dict) -> dict:
+    """A template's translated text is its own, like the template's; the values put into it are escaped as `{{ }}`."""
+    return {
+        name: escape(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+        for name, value in params.items()
+    }
+
+
+def day_label(day: date, language: Language = "en") -> str:
+    return translator(language).day(day)
 
 
 def section(text: str) -> dict:
@@ -81,9 +128,12 @@ def simple(text: str) -> Message:
     return {"text": text, "blocks": [section(text)]}
 
 
-def problem(message: str, nothing_saved: bool = True) -> Message:
-    """Bad input: what is wrong, and (for a command that writes) that nothing was stored."""
-    text = f":warning: {escape(message)}" + ("\nNothing was saved." if nothing_saved else "")
+def problem(message: str | Text, nothing_saved: bool = True, *, language: Language = "en") -> Message:
+    """Bad input: what is wrong (a refusal's `message`, in `language`), and (for a command that writes) that nothing
+    was stored."""
+    words = translator(language)
+    shown = message.in_language(language) if isinstance(message, Text) else message
+    text = f":warning: {escape(shown)}" + ("\n" + words.gettext("Nothing was saved.") if nothing_saved else "")
     return {"text": text, "blocks": [section(text)]}
 
 

@@ -35,8 +35,8 @@ def log_modal(day: date, values: Values) -> dict:
                 "type": "input",
                 "block_id": field.key,
                 "optional": True,
-                "label": {"type": "plain_text", "text": field.label},
-                "hint": {"type": "plain_text", "text": field.help.capitalize()},
+                "label": {"type": "plain_text", "text": str(field.label)},
+                "hint": {"type": "plain_text", "text": str(field.help).capitalize()},
                 "element": element,
             }
         )

@@ -17,22 +17,26 @@ from bot.ids import Action, Callback
 from bot.slack.context import who
 from bot.slack.home_tab import refresh_home
 from bot.slack.payloads import actions_part, command_part, view_part
-from bot.slack.profiles import profile_with_refresh
+from bot.slack.profiles import profile_with_refresh, reader_language
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
+from coaching.i18n import Language
 from coaching.outcomes import RecordedDay, day_values, record_day
+from coaching.preferences import language
 from coaching.reps import local_today
 
-HELP_WORDS = {"help", "?", "-h", "--help"}
+HELP_WORDS = {"help", "aiuto", "?", "-h", "--help"}
 
 
 def register(app: App, deps: Deps) -> None:
-    def save(session: Session, client: WebClient, context: BoltContext, request: LogRequest) -> RecordedDay:
+    def save(
+        session: Session, client: WebClient, context: BoltContext, request: LogRequest
+    ) -> tuple[RecordedDay, Language]:
         now = deps.now()
         rep = profile_with_refresh(session, client, *who(context), now)
         today = local_today(rep, now)
         day = request.day or today
         check_day(day, today)
-        return record_day(session, rep.id, day, request.values, now)
+        return record_day(session, rep.id, day, request.values, now), language(rep)
 
     @app.command("/log")
     def log_command(ack: Ack, client: WebClient, context: BoltContext) -> None:
@@ -43,16 +47,17 @@ def register(app: App, deps: Deps) -> None:
             after_answer(lambda: open_form(client, context, command.trigger_id))
             return
         if text.lower() in HELP_WORDS:
-            ack(response_type="ephemeral", **log_help())
+            ack(response_type="ephemeral", **log_help(reader_language(deps.sessions, client, *who(context))))
             return
         try:
             request = parse_log_text(text)
             with deps.sessions.begin() as session:
-                recorded = save(session, client, context, request)
+                recorded, rep_language = save(session, client, context, request)
         except LogInputError as error:
-            ack(response_type="ephemeral", **problem(str(error)))
+            refused_in = reader_language(deps.sessions, client, *who(context))
+            ack(response_type="ephemeral", **problem(error.message, language=refused_in))
             return
-        ack(response_type="ephemeral", **log_saved(recorded, deps.definition))
+        ack(response_type="ephemeral", **log_saved(recorded, deps.definition, rep_language))
 
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
@@ -76,11 +81,11 @@ def register(app: App, deps: Deps) -> None:
             return
         try:
             with deps.sessions.begin() as session:
-                recorded = save(session, client, context, request)
+                recorded, rep_language = save(session, client, context, request)
         except LogInputError as error:
             ack(response_action="errors", errors=field_error(error))
             return
-        ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition)["text"]))
+        ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition, rep_language)["text"]))
         # The form may have been opened from the Home tab, which then shows the new figures. A `/log` typed in a
         # channel leaves Home alone: it is rebuilt when next opened, and most logs are never followed by a look.
         after_answer(lambda: refresh_home(deps, client, context))

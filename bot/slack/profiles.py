@@ -9,10 +9,12 @@ from datetime import datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
+from coaching.i18n import Language
 from coaching.models import Rep
+from coaching.preferences import chosen_language, language
 from coaching.reps import RepProfile, find_profile, get_or_create_rep, profile_is_stale, update_profile
 
 logger = logging.getLogger(__name__)
@@ -45,9 +47,20 @@ def profile_with_refresh(
         rep = get_or_create_rep(session, workspace_id, user_id)
         if profile_is_stale(rep, now):  # not fetched meanwhile by the same rep's other request
             _apply(rep, asked, now)
-        return RepProfile(rep.id, rep.tz, rep.profile_fetched_at)
+        return RepProfile(rep.id, rep.tz, rep.profile_fetched_at, rep.language, rep.locale)
     _refresh_after_answer_if_stale(session, client, profile, now)
     return profile
+
+
+def reader_language(sessions: sessionmaker[Session], client: WebClient, workspace_id: str, user_id: str) -> Language:
+    """The language to answer someone in before anything of theirs is stored (a refusal, the help): a rep's own, or
+    for someone new their Slack locale, asked without storing it, since a refused request stores nothing."""
+    with sessions() as session, _engine(session).connect() as connection:
+        profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
+    if profile is not None and (profile.language or profile.profile_fetched_at is not None):
+        return language(profile)
+    asked = ask_slack(client, user_id)
+    return chosen_language(None, asked.locale if asked else None)
 
 
 def _refresh_after_answer_if_stale(session: Session, client: WebClient, rep: Rep | RepProfile, now: datetime) -> None:
