@@ -52,6 +52,14 @@ def test_a_brand_new_user_gets_a_home_tab_and_one_welcome_dm(bot, sessions, slac
     assert len(slack.calls_to("chat.postMessage")) == 1
 
 
+def test_the_welcome_dm_is_in_an_italian_users_language_with_the_italian_keys(bot, sessions, slack):
+    slack.add_user("U0GIULIA", locale="it-IT")
+    open_home(bot, "U0GIULIA")
+    [welcome] = slack.wait_for("chat.postMessage")
+    assert welcome.args["channel"] == "U0GIULIA" and "*Benvenuto in RepCoach!*" in welcome.args["text"]
+    assert "`/log contatti=30 risolti=24 csat=4,6`" in welcome.args["text"] and "Welcome" not in welcome.args["text"]
+
+
 def test_the_home_tab_shows_the_week_the_streak_and_latest_tips_when_opened_after_a_log(bot, sessions, slack, clock):
     log_weekdays(sessions, "U0ANNA", date(2026, 11, 23), 14, fcr=18)
     clock.fixed = TUESDAY_0930_ROME  # the week of the nudge, so Home shows it as this week's focus

@@ -9,6 +9,6 @@ from coaching.library import Language
 
 
 def welcome_message(language: Language) -> Message:
-    text = render(f"welcome.{language}.md.j2")
+    text = render("welcome.md.j2", language=language)
     log_today = button(Action.OPEN_LOG_FORM, BUTTON_LABELS[language][Action.OPEN_LOG_FORM], "welcome", "primary")
     return {"text": text, "blocks": [section(text), actions(Block.WELCOME, log_today)]}
