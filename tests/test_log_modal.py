@@ -60,3 +60,31 @@ def test_a_future_day_in_the_form_is_shown_on_the_date(bot, sessions):
     answer = bot.submit_view("log_day", form(day=date(2099, 1, 1), contacts="10")).json()
     assert "future" in answer["errors"]["date"]
     assert logged_days(sessions) == []
+
+
+def test_an_italian_rep_gets_the_form_its_errors_and_its_answer_in_italian(bot, slack, sessions):
+    slack.add_user("U0GIULIA", locale="it-IT")
+    bot.slash("/log", "", user="U0GIULIA")
+    view = slack.wait_for("views.open")[0].structured("view")
+    labels = {block["block_id"]: block["label"]["text"] for block in view["blocks"]}
+    assert (view["title"]["text"], view["submit"]["text"], labels["date"]) == (
+        "Registra la giornata",
+        "Salva",
+        "Giorno",
+    )
+    assert labels["contacts"] == "Contatti" and labels["aht"] == "Tempo di gestione"
+
+    refused = bot.submit_view("log_day", form(contacts="10", csat="7", aht="-2"), user="U0GIULIA").json()
+    assert refused["errors"] == {
+        "csat": "`csat` è una media da 1 a 5; 7 è fuori da questo intervallo.",
+        "aht": "`aht` non può essere negativo; hai scritto -2.",
+    }
+    too_many = bot.submit_view("log_day", form(contacts="10", fcr="12"), user="U0GIULIA").json()
+    assert too_many["errors"] == {"fcr": "`fcr` (12) non può superare `contatti` (10)."}
+
+    saved = bot.submit_view("log_day", form(contacts="25", csat="4.7"), user="U0GIULIA").json()
+    assert saved["view"]["title"]["text"] == "Registra la giornata" and saved["view"]["close"]["text"] == "Fatto"
+    assert (
+        "Registrato" in saved["view"]["blocks"][0]["text"]["text"]
+        and "CSAT: 4,7" in saved["view"]["blocks"][0]["text"]["text"]
+    )

@@ -1,4 +1,4 @@
-"""The `/log` form: a modal with one input per figure, and reading its submission back."""
+"""The `/log` form: a modal with one input per figure, and reading its submission back, in the rep's language."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ from bot.blocks.kit import section
 from bot.ids import Action, Callback
 from bot.slack.payloads import FieldState
 from coaching.fields import DATE_KEY, FIELD_BY_KEY, FIELDS, LogInputError, LogRequest, Values, parse_day, parse_value
+from coaching.i18n import Language, Text, translator
 
 
-def log_modal(day: date, values: Values) -> dict:
+def log_modal(day: date, values: Values, language: Language) -> dict:
+    words = translator(language)
     blocks: list[dict] = [
         {
             "type": "input",
             "block_id": DATE_KEY,
-            "label": {"type": "plain_text", "text": "Day"},
+            "label": {"type": "plain_text", "text": words.gettext("Day")},
             "element": {"type": "datepicker", "action_id": Action.LOG_FIELD_VALUE, "initial_date": day.isoformat()},
         }
     ]
@@ -35,34 +37,39 @@ def log_modal(day: date, values: Values) -> dict:
                 "type": "input",
                 "block_id": field.key,
                 "optional": True,
-                "label": {"type": "plain_text", "text": str(field.label)},
-                "hint": {"type": "plain_text", "text": str(field.help).capitalize()},
+                "label": {"type": "plain_text", "text": field.label.in_language(language)},
+                "hint": {"type": "plain_text", "text": field.help.in_language(language).capitalize()},
                 "element": element,
             }
         )
     return {
         "type": "modal",
         "callback_id": Callback.LOG_DAY,
-        "title": {"type": "plain_text", "text": "Log your day"},
-        "submit": {"type": "plain_text", "text": "Save"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": _title(language)},
+        "submit": {"type": "plain_text", "text": words.gettext("Save")},
+        "close": {"type": "plain_text", "text": words.gettext("Cancel")},
         "blocks": blocks,
     }
 
 
-def saved_modal(text: str) -> dict:
+def saved_modal(text: str, language: Language) -> dict:
     return {
         "type": "modal",
-        "title": {"type": "plain_text", "text": "Log your day"},
-        "close": {"type": "plain_text", "text": "Done"},
+        "title": {"type": "plain_text", "text": _title(language)},
+        "close": {"type": "plain_text", "text": translator(language).gettext("Done")},
         "blocks": [section(text)],
     }
 
 
-def read_submission(state_values: Mapping[str, Mapping[str, FieldState]]) -> tuple[LogRequest | None, dict[str, str]]:
-    """The submitted figures, or the errors to show on each field that is wrong."""
+def _title(language: Language) -> str:
+    # Translators: a Slack modal's title, at most 24 characters.
+    return translator(language).gettext("Log your day")
+
+
+def read_submission(state_values: Mapping[str, Mapping[str, FieldState]]) -> tuple[LogRequest | None, dict[str, Text]]:
+    """The submitted figures, or the errors to show on each field that is wrong (`field_errors` in a language)."""
     values: Values = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Text] = {}
     day = None
     for block_id, actions in state_values.items():
         state = actions.get(Action.LOG_FIELD_VALUE, FieldState())
@@ -73,14 +80,18 @@ def read_submission(state_values: Mapping[str, Mapping[str, FieldState]]) -> tup
             elif block_id in FIELD_BY_KEY and state.value:
                 values[block_id] = parse_value(FIELD_BY_KEY[block_id], state.value.strip())
         except LogInputError as error:
-            errors[block_id] = str(error)
+            errors[block_id] = error.message
     if errors:
         return None, errors
     return LogRequest(values, day), {}
 
 
-def field_error(error: LogInputError) -> dict[str, str]:
-    return {error.key or DATE_KEY: str(error)}
+def field_error(error: LogInputError) -> dict[str, Text]:
+    return {error.key or DATE_KEY: error.message}
+
+
+def field_errors(errors: Mapping[str, Text], language: Language) -> dict[str, str]:
+    return {block_id: message.in_language(language) for block_id, message in errors.items()}
 
 
 def _number(value: float) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from bot.after_answer import after_answer
 from bot.blocks.kit import problem
 from bot.blocks.log import log_help, log_saved
-from bot.blocks.log_form import field_error, log_modal, read_submission, saved_modal
+from bot.blocks.log_form import field_error, field_errors, log_modal, read_submission, saved_modal
 from bot.deps import Deps
 from bot.ids import Action, Callback
 from bot.slack.context import who
@@ -65,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
             rep = profile_with_refresh(session, client, *who(context), now)
             today: date = local_today(rep, now)
             values = day_values(session, rep.id, today)
-        client.views_open(trigger_id=trigger_id, view=log_modal(today, values))
+        client.views_open(trigger_id=trigger_id, view=log_modal(today, values, language(rep)))
 
     @app.action(Action.OPEN_LOG_FORM)
     def log_button_clicked(ack: Ack, client: WebClient, context: BoltContext) -> None:
@@ -77,15 +77,18 @@ def register(app: App, deps: Deps) -> None:
     def log_form_submitted(ack: Ack, client: WebClient, context: BoltContext) -> None:
         request, errors = read_submission(view_part(context).state.values)
         if request is None:
-            ack(response_action="errors", errors=errors)
+            refused_in = reader_language(deps.sessions, client, *who(context))
+            ack(response_action="errors", errors=field_errors(errors, refused_in))
             return
         try:
             with deps.sessions.begin() as session:
                 recorded, rep_language = save(session, client, context, request)
         except LogInputError as error:
-            ack(response_action="errors", errors=field_error(error))
+            refused_in = reader_language(deps.sessions, client, *who(context))
+            ack(response_action="errors", errors=field_errors(field_error(error), refused_in))
             return
-        ack(response_action="update", view=saved_modal(log_saved(recorded, deps.definition, rep_language)["text"]))
+        saved = log_saved(recorded, deps.definition, rep_language)["text"]
+        ack(response_action="update", view=saved_modal(saved, rep_language))
         # The form may have been opened from the Home tab, which then shows the new figures. A `/log` typed in a
         # channel leaves Home alone: it is rebuilt when next opened, and most logs are never followed by a look.
         after_answer(lambda: refresh_home(deps, client, context))
