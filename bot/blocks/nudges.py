@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.blocks.kit import Message, actions, button, context, render, section
 from bot.ids import Action, Block, NudgeButton
-from coaching.library import Language
+from coaching.i18n import LANGUAGES, Language, Text, lazy_gettext
 from coaching.nudges import Feedback, NudgeChoice
 
 FEEDBACK_BY_ACTION: dict[Action, Feedback] = {
@@ -18,70 +18,43 @@ FEEDBACK_BY_ACTION: dict[Action, Feedback] = {
     Action.FOLLOW_UP_NOT_YET: "not_yet",
 }
 
+_BUTTON_TEXT: dict[Action, Text] = {
+    Action.NUDGE_HELPFUL: lazy_gettext("Helpful"),
+    Action.NUDGE_NOT_FOR_ME: lazy_gettext("Not for me"),
+    Action.NUDGE_SNOOZE: lazy_gettext("Snooze a week"),
+    Action.NUDGE_TRYING: lazy_gettext("I'll try it"),
+    Action.NUDGE_ANOTHER: lazy_gettext("Another one"),
+    Action.FOLLOW_UP_HELPED: lazy_gettext("Helped"),
+    Action.FOLLOW_UP_NO_DIFFERENCE: lazy_gettext("Tried, no difference"),
+    Action.FOLLOW_UP_NOT_YET: lazy_gettext("Not yet"),
+    Action.OPEN_LOG_FORM: lazy_gettext("Log today"),
+}
 BUTTON_LABELS: dict[Language, dict[Action, str]] = {
-    "en": {
-        Action.NUDGE_HELPFUL: "Helpful",
-        Action.NUDGE_NOT_FOR_ME: "Not for me",
-        Action.NUDGE_SNOOZE: "Snooze a week",
-        Action.NUDGE_TRYING: "I'll try it",
-        Action.NUDGE_ANOTHER: "Another one",
-        Action.FOLLOW_UP_HELPED: "Helped",
-        Action.FOLLOW_UP_NO_DIFFERENCE: "Tried, no difference",
-        Action.FOLLOW_UP_NOT_YET: "Not yet",
-        Action.OPEN_LOG_FORM: "Log today",
-    },
-    "it": {
-        Action.NUDGE_HELPFUL: "Utile",
-        Action.NUDGE_NOT_FOR_ME: "Non fa per me",
-        Action.NUDGE_SNOOZE: "Pausa di una settimana",
-        Action.NUDGE_TRYING: "La provo",
-        Action.NUDGE_ANOTHER: "Un'altra",
-        Action.FOLLOW_UP_HELPED: "Mi ha aiutato",
-        Action.FOLLOW_UP_NO_DIFFERENCE: "Provata, nessuna differenza",
-        Action.FOLLOW_UP_NOT_YET: "Non ancora",
-        Action.OPEN_LOG_FORM: "Registra oggi",
-    },
+    language: {action: text.in_language(language) for action, text in _BUTTON_TEXT.items()} for language in LANGUAGES
 }
 
 # A daily tip's buttons, also under each tip on the Home tab.
 TIP_ACTIONS = (Action.NUDGE_HELPFUL, Action.NUDGE_NOT_FOR_ME, Action.NUDGE_SNOOZE)
 PRIMARY = (Action.NUDGE_HELPFUL, Action.NUDGE_TRYING, Action.FOLLOW_UP_HELPED, Action.OPEN_LOG_FORM)
 
-THANKS: dict[Language, dict[Feedback, str]] = {
-    "en": {
-        "helpful": "Thanks! Marked as helpful: more like this.",
-        "not_for_me": "Noted: you won't get this one again.",
-        "snoozed": "Snoozed: no tips for a week. `/coach resume` brings them back sooner.",
-        "trying": "Great: it's your practice for this week. I'll check in mid-week.",
-        "another": "Here is another one for the same focus.",
-        "no_difference": "Thanks for trying it: that counts as a practice tried today, and it helps the team learn.",
-        "not_yet": "No rush: there's still time this week.",
-    },
-    "it": {
-        "helpful": "Grazie! Segnato come utile: ne arriveranno altri simili.",
-        "not_for_me": "Ricevuto: questo non te lo riproporrò.",
-        "snoozed": "In pausa: niente consigli per una settimana. `/coach resume` li riattiva prima.",
-        "trying": "Ottimo: è la tua pratica di questa settimana. Ti chiederò come va a metà settimana.",
-        "another": "Eccone un'altra per lo stesso obiettivo.",
-        "no_difference": "Grazie per averla provata: conta come pratica provata oggi e aiuta il team a imparare.",
-        "not_yet": "Nessuna fretta: c'è ancora tempo questa settimana.",
-    },
+THANKS: dict[Feedback, Text] = {
+    "helpful": lazy_gettext("Thanks! Marked as helpful: more like this."),
+    "not_for_me": lazy_gettext("Noted: you won't get this one again."),
+    "snoozed": lazy_gettext("Snoozed: no tips for a week. `/coach resume` brings them back sooner."),
+    "trying": lazy_gettext("Great: it's your practice for this week. I'll check in mid-week."),
+    "another": lazy_gettext("Here is another one for the same focus."),
+    "no_difference": lazy_gettext(
+        "Thanks for trying it: that counts as a practice tried today, and it helps the team learn."
+    ),
+    "not_yet": lazy_gettext("No rush: there's still time this week."),
 }
 
 # How the week's focus moved, for the wrap-up.
-MOVEMENT: dict[Language, dict[str, str]] = {
-    "en": {
-        "met": "That meets the target: well done.",
-        "better": "Better than where it started: keep going.",
-        "worse": "Lower than where it started; next week's focus picks up from here.",
-        "same": "About where it started.",
-    },
-    "it": {
-        "met": "Target raggiunto: ottimo lavoro.",
-        "better": "Meglio di dove era partito: continua così.",
-        "worse": "Peggio di dove era partito; l'obiettivo della prossima settimana riparte da qui.",
-        "same": "Più o meno dove era partito.",
-    },
+MOVEMENT: dict[str, Text] = {
+    "met": lazy_gettext("That meets the target: well done."),
+    "better": lazy_gettext("Better than where it started: keep going."),
+    "worse": lazy_gettext("Lower than where it started; next week's focus picks up from here."),
+    "same": lazy_gettext("About where it started."),
 }
 
 
@@ -89,14 +62,15 @@ def nudge_message(nudge_id: int, choice: NudgeChoice, language: Language, *, wee
     """A coaching DM. `week_start` marks the cycle's first message of the week, with its own buttons."""
     focus = _focus(choice, language)
     text = render(
-        f"nudge.{language}.md.j2",
+        "nudge.md.j2",
+        language=language,
         kind=choice.kind,
         text=choice.practice.text(language) if choice.practice else None,
         focus=focus,
         days=choice.days,
         missing=[metric.label_in(language) for metric in choice.missing],
         before=_format(choice, choice.before, language),
-        movement=MOVEMENT[language][_movement(choice)] if choice.kind == "wrap_up" else "",
+        movement=MOVEMENT[_movement(choice)].in_language(language) if choice.kind == "wrap_up" else "",
         weekly=week_start,
     )
     chosen = _buttons(choice, week_start)
@@ -160,5 +134,5 @@ def _movement(choice: NudgeChoice) -> str:
 def answered_message(original_blocks: list[dict], feedback: Feedback, language: Language) -> Message:
     """The nudge as it was, its buttons replaced by what the rep chose."""
     kept = [block for block in original_blocks if block.get("type") != "actions"]
-    thanks = THANKS[language][feedback]
+    thanks = THANKS[feedback].in_language(language)
     return {"text": thanks, "blocks": [*kept, context(thanks)]}

@@ -42,10 +42,10 @@ def template_faults(library: Library, definition: ScorecardDefinition) -> list[s
                 try:
                     message = nudge_message(1, choice, language, week_start=week_start)
                 except (TemplateError, KeyError, AttributeError) as error:
-                    faults.append(f"nudge.{language}.md.j2 with {name}: {error}")
+                    faults.append(f"nudge.md.j2 in {language} with {name}: {error}")
                     continue
                 if not message["text"].strip() or len(message["text"]) > MESSAGE_LIMIT:
                     faults.append(
-                        f"nudge.{language}.md.j2 with {name}: the text is empty or over {MESSAGE_LIMIT} characters"
+                        f"nudge.md.j2 in {language} with {name}: the text is empty or over {MESSAGE_LIMIT} characters"
                     )
     return faults
