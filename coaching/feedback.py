@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import among
 from coaching.definition import ScorecardDefinition
-from coaching.effects import Change, Effect, Spread, effect_against_hold_out, pooled_spread
+from coaching.effects import Change, Effect, Spread, Start, baseline_adjusted, effect_against_hold_out, pooled_spread
 from coaching.library import Library
 from coaching.models import DayLog, Nudge, Rep, TeamMember
 from coaching.nudges import HELPFUL_ANSWERS, UNHELPFUL_ANSWERS, Feedback
@@ -164,7 +164,8 @@ def measured_changes(
     session: Session, definition: ScorecardDefinition, workspace_id: str | None = None
 ) -> MeasuredChanges:
     """Every start day whose 14 days after are over: a nudge's or a held-out day's focus metric over those days
-    against the figure that chose it (`focus_value`; the 28 days before for rows stored without it).
+    against the figure that chose it (`focus_value`; the 28 days before for rows stored without it), adjusted for
+    that figure (`coaching.effects.baseline_adjusted`).
 
     A start replaced by *Another one* leaves the week to its replacement. One grouped query per start date.
     """
@@ -187,8 +188,7 @@ def measured_changes(
     for row in rows:
         if row.metric in by_key:
             by_day[row.local_date].append(row)
-    by_practice: dict[str, list[Change]] = defaultdict(list)
-    held_out: dict[str, list[float]] = defaultdict(list)
+    measured: list[tuple[Nudge, Start]] = []
     for day, started in sorted(by_day.items()):
         rep_ids = {row.rep_id for row in started}
         after = figures_by_rep(session, rep_ids, day, day + EFFECT_WINDOW - timedelta(days=1), definition)
@@ -206,11 +206,16 @@ def measured_changes(
             if new is None or old is None:
                 continue
             target = targets[team_of.get(row.rep_id)][metric.key]
-            change = ((new - old) if metric.direction == "higher" else (old - new)) / target
-            if row.kind == HELD_OUT:
-                held_out[metric.key].append(change)
-            elif row.practice_id is not None:
-                by_practice[row.practice_id].append(Change(metric.key, change))
+            better = 1 if metric.direction == "higher" else -1
+            start = Start(metric.key, better * (new - old) / target, better * old / target, row.kind == HELD_OUT)
+            measured.append((row, start))
+    by_practice: dict[str, list[Change]] = defaultdict(list)
+    held_out: dict[str, list[float]] = defaultdict(list)
+    for (row, start), change in zip(measured, baseline_adjusted([start for _, start in measured]), strict=True):
+        if start.held_out:
+            held_out[start.metric].append(change)
+        elif row.practice_id is not None:
+            by_practice[row.practice_id].append(Change(start.metric, change))
     return MeasuredChanges(dict(by_practice), dict(held_out))
 
 

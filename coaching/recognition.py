@@ -2,11 +2,11 @@
 reps whose customers did well that week.
 
 A rep is named only when every customer metric meets target this week, and the last four weeks make it at least
-RECOGNITION_CONFIDENCE likely that they truly do; every metric the team uses is logged on at least
-MIN_DAYS_EVERY_METRIC days; the week rests on at least `recognition_min_contacts` contacts; and nothing in it is
-far outside the rep's own history (`coaching.unusual`). Then a lift counts only when it reaches target, and a
-first-contact streak only on days whose customer figures met target. The team's recommitments are celebrated
-whatever anyone's figures.
+RECOGNITION_CONFIDENCE likely that they truly do (the last two, RECENT_CONFIDENCE likely); every metric the team
+uses is logged on at least MIN_DAYS_EVERY_METRIC days; the week rests on at least `recognition_min_contacts`
+contacts; and nothing in it is far outside the rep's own history (`coaching.unusual`). Then a lift counts only
+when it reaches target, and a first-contact streak only on days whose customer figures met target. The team's
+recommitments are celebrated whatever anyone's figures.
 """
 
 from __future__ import annotations
@@ -33,6 +33,12 @@ MIN_DAYS_EVERY_METRIC = 4
 # Public praise for a rep whose customers are truly below target is the one error recognition must not make: on
 # simulated teams, 80% still named such a rep in 2 of 18 wins; 90% leaves about half as many wins.
 RECOGNITION_CONFIDENCE = 0.9
+# And the last RECENT_WEEKS on their own must make it RECENT_CONFIDENCE likely: four good weeks pooled hide a rep
+# whose customers are slipping now. On `bench ceiling`'s simulated reps (seeds 1-3, then 4-6 to confirm), 90% over
+# four weeks alone let one or two rep-weeks a quarter below target through; with this, none, at the price of about
+# half the rep-weeks that may be celebrated.
+RECENT_WEEKS = 2
+RECENT_CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -55,12 +61,14 @@ class Recognition:
 def balanced_week(
     now: Figures,
     evidence: Mapping[str, Sample],
+    recent: Mapping[str, Sample],
     in_use: Collection[str],
     definition: ScorecardDefinition,
     targets: Mapping[str, float],
 ) -> bool:
     """Whether a rep's week may be celebrated at all: every customer metric logged and on target this week and
-    likely on target over `evidence`, every metric in use logged on enough days, and enough contacts."""
+    likely on target over `evidence` (four weeks) and, surer still, over `recent` (the last two), every metric in use
+    logged on enough days, and enough contacts."""
     if now.contacts < definition.recognition_min_contacts:
         return False
     for metric in definition.metrics:
@@ -74,6 +82,8 @@ def balanced_week(
         if value is None or not metric.meets(value, target):
             return False
         if probability_worse(metric, evidence.get(metric.key, EMPTY), target) > 1 - RECOGNITION_CONFIDENCE:
+            return False
+        if probability_worse(metric, recent.get(metric.key, EMPTY), target) > 1 - RECENT_CONFIDENCE:
             return False
     return True
 
@@ -94,7 +104,9 @@ def weekly_recognition(
         mine = [by_rep.get(rep.id, Figures(0, {})) for by_rep in weeks]
         now = mine[0]
         past = [(figures.samples, figures.days) for figures in mine[1:] if figures.days]
-        if not balanced_week(now, pooled(mine[:EVIDENCE_WEEKS]), in_use, definition, targets):
+        if not balanced_week(
+            now, pooled(mine[:EVIDENCE_WEEKS]), pooled(mine[:RECENT_WEEKS]), in_use, definition, targets
+        ):
             continue
         if unusual_figures(now.samples, now.days, past, definition):
             continue

@@ -1,18 +1,26 @@
 """Properties of the pure rules behind a lead's summary, recognition and measured effects."""
 
 import random
+from statistics import fmean
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coaching.definition import default_definition
-from coaching.effects import Change, effect_against_hold_out, pooled_spread, student_t_quantile
+from coaching.effects import (
+    Change,
+    Start,
+    baseline_adjusted,
+    effect_against_hold_out,
+    pooled_spread,
+    student_t_quantile,
+)
 from coaching.evidence import Sample, probability_worse
 from coaching.feedback import MeasuredChanges
-from coaching.recognition import balanced_week
+from coaching.recognition import RECENT_CONFIDENCE, RECOGNITION_CONFIDENCE, balanced_week
 from coaching.scorecard import Figures
 from coaching.scoring import BalancedScore
-from coaching.summary import RISK_CONFIDENCE, pooled, risks, team_score
+from coaching.summary import FALLING_CONFIDENCE, RISK_CONFIDENCE, pooled, risks, team_score
 from coaching.unusual import unusual_figures
 
 DEFINITION = default_definition()
@@ -45,13 +53,17 @@ def weeks_figures(draw) -> Figures:
 
 @given(weeks_figures(), st.lists(weeks_figures(), max_size=3), st.sets(st.sampled_from(sorted(BY_KEY))))
 def test_recognition_never_names_a_rep_with_a_customer_metric_below_target(now, earlier, in_use):
-    if balanced_week(now, pooled([now, *earlier]), in_use, DEFINITION, TARGETS):
+    evidence, recent = pooled([now, *earlier]), pooled([now, *earlier[:1]])
+    if balanced_week(now, evidence, recent, in_use, DEFINITION, TARGETS):
         for metric in DEFINITION.metrics:
             value = now.samples[metric.key].value
             if metric.perspective == "customer" or metric.key in in_use:
                 assert now.samples[metric.key].days >= 4
             if metric.perspective == "customer":
                 assert value is not None and metric.meets(value, TARGETS[metric.key])
+                target = TARGETS[metric.key]
+                assert probability_worse(metric, evidence[metric.key], target) <= 1 - RECOGNITION_CONFIDENCE
+                assert probability_worse(metric, recent[metric.key], target) <= 1 - RECENT_CONFIDENCE
         assert now.contacts >= DEFINITION.recognition_min_contacts
 
 
@@ -69,10 +81,11 @@ def test_a_rep_is_at_risk_only_on_a_customer_metric_likely_below_target(weeks):
             for value in (week.samples[metric.key].value for week in weeks[:3])
         ]
         assert risk.weeks_below == sum(below)
+        likely = probability_worse(metric, evidence[metric.key], TARGETS[metric.key])
         if risk.kind == "below_target":
-            likely = probability_worse(metric, evidence[metric.key], TARGETS[metric.key])
-            assert likely >= DEFINITION.focus_confidence or (sum(below) >= 2 and likely >= RISK_CONFIDENCE)
+            assert likely >= RISK_CONFIDENCE
         else:
+            assert likely >= FALLING_CONFIDENCE
             assert risk.value is not None and not metric.meets(risk.value, TARGETS[metric.key])
 
 
@@ -170,3 +183,36 @@ def test_an_effect_needs_enough_on_both_sides():
     assert effect_against_hold_out([Change("csat", 0.1)] * 5, {"csat": [0.0, 0.1]}) is None
     assert effect_against_hold_out([Change("csat", 0.1)] * 2, {"csat": [0.0, 0.1, 0.2]}) is None
     assert effect_against_hold_out([Change("csat", 0.1)] * 3, {"fcr_rate": [0.0, 0.1, 0.2]}) is None
+
+
+@given(
+    nudged=st.lists(st.floats(0.3, 1.2), min_size=3, max_size=30),
+    held_out=st.lists(st.floats(0.3, 1.2), min_size=3, max_size=12),
+    recovery=st.floats(0, 1),
+    effect=st.floats(-0.5, 0.5),
+)
+def test_the_baseline_adjustment_removes_regression_to_the_mean_whatever_the_arms_baselines(
+    nudged, held_out, recovery, effect
+):
+    """Each figure recovers towards 1 (on target) by `recovery` of its gap, and coaching adds `effect`: however the
+    held-out baselines differ from the nudged ones, the adjusted arms differ by the effect and nothing else, and each
+    metric's mean change is kept."""
+    starts = [Start("csat", recovery * (1 - b) + effect, b, False) for b in nudged] + [
+        Start("csat", recovery * (1 - b), b, True) for b in held_out
+    ]
+    adjusted = baseline_adjusted(starts)
+    treated, control = adjusted[: len(nudged)], adjusted[len(nudged) :]
+    if len(set(nudged)) > 1 or len(set(held_out)) > 1:
+        assert abs(fmean(treated) - fmean(control) - effect) < 1e-6
+    assert abs(fmean(adjusted) - fmean(start.change for start in starts)) < 1e-6
+
+
+def test_a_held_out_figure_that_started_lower_is_not_read_as_coaching_doing_harm():
+    # Nothing works; every figure recovers half its gap to target. The held-out days happened to start lower.
+    starts = [Start("upsell_rate", 0.5 * (1 - b), b, False) for b in (0.8, 0.9, 0.85, 0.95)] + [
+        Start("upsell_rate", 0.5 * (1 - b), b, True) for b in (0.6, 0.7, 0.65)
+    ]
+    raw = fmean(s.change for s in starts if not s.held_out) - fmean(s.change for s in starts if s.held_out)
+    adjusted = baseline_adjusted(starts)
+    assert raw < -0.05
+    assert abs(fmean(adjusted[:4]) - fmean(adjusted[4:])) < 1e-9

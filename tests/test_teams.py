@@ -274,8 +274,11 @@ def test_recognition_names_only_opted_in_reps_with_enough_days_and_only_positive
     with sessions.begin() as session:
         for user in users:
             rep = get_or_create_rep(session, TEAM_ID, user)
-            for weekday in range(4 if user != "U0R05" else 2):  # R05 logged two days only
-                figures = dict(STEADY, csat=4.8 if user == "U0R04" else 4.6)
+            # R05 logged two days only; R12 all five, so its one complaint rests on enough contacts.
+            for weekday in {"U0R05": range(2), "U0R12": range(5)}.get(user, range(4)):
+                # Recommitment 45% of 20 contacts this week (R04: 50%): with last week's 35%, clearly on target over
+                # the two; 35% alone, on 20 contacts a day, is not yet sure enough to celebrate.
+                figures = dict(STEADY, recommit=10 if user == "U0R04" else 9)
                 if user == "U0R11":  # three times their usual contacts: checked by the lead, not celebrated
                     figures.update(contacts=60, fcr=48, recommit=21)
                 if user == "U0R12" and weekday == 2:  # a complaint that day: the streak stops at two
@@ -291,7 +294,7 @@ def test_recognition_names_only_opted_in_reps_with_enough_days_and_only_positive
     assert post.args["channel"] == "C0TIER1"
     text = post.args["text"]
     assert_valid_message({"text": text, "blocks": post.structured("blocks")})
-    assert "<@U0R04> lifted CSAT the most of anyone: +0.2 on their four weeks before, and on target." in text
+    assert "<@U0R04> lifted Recommitment the most of anyone: +15 pts on their four weeks before, and on target." in text
     assert "<@U0R07> met every target on the scorecard." in text
     assert "<@U0R07> resolved contacts first time at or above target 4 logged days in a row" in text
     assert "<@U0R05>" not in text and "<@U0R06>" not in text
