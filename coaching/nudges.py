@@ -1,8 +1,9 @@
 """Choosing a rep's coaching: aim customer first at a metric that is likely below target, then pick a practice.
 
-The aim reads each metric's evidence (`coaching.evidence`), not its bare value: a metric is a focus only when it is
-at least `focus_confidence` likely below target, so a handful of contacts cannot decide it. Customer metrics come
-first, as in the score; among the rest, the largest weighted shortfall.
+The aim reads each metric's evidence (`coaching.evidence`), not its bare value: a metric is a focus only when its
+figure is below target and it is at least `focus_confidence` likely truly so, so a handful of contacts cannot decide
+it. A customer metric needs only `customer_focus_confidence` (more likely below than not) and comes first, as in the
+score; within each, the largest expected weighted shortfall (the shortfall times how likely it is real).
 
 The practice follows spaced-practice rules: nothing goes to the same rep again within 21 days, except a practice
 they found helpful, which comes back as an announced review after three weeks and then at doubling intervals.
@@ -155,10 +156,12 @@ def standing(samples: Mapping[str, Sample], definition: ScorecardDefinition, tar
         if not metric.meets(value, target) or worse > CLAIM_DOUBT:
             all_met = False
         customer = metric.perspective == "customer"
-        if worse >= (definition.customer_focus_confidence if customer else definition.focus_confidence):
-            # Customer first, then the largest weighted shortfall.
-            shortfall = metric.weight * metric.missed_share(value, target)
-            likely.append(((not customer, -shortfall), focus))
+        sure_enough = worse >= (definition.customer_focus_confidence if customer else definition.focus_confidence)
+        if sure_enough and not metric.meets(value, target):
+            # Customer first, then the largest expected weighted shortfall: how short the figure is, times how
+            # likely it is truly short, so a sure small gap can come before a doubtful large one.
+            expected = worse * metric.weight * metric.missed_share(value, target)
+            likely.append(((not customer, -expected), focus))
         elif not metric.meets(value, target):
             unsure.append((worse, focus))
     likely.sort(key=lambda entry: entry[0])

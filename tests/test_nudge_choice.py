@@ -71,15 +71,34 @@ def test_among_the_other_perspectives_the_largest_weighted_shortfall_comes_first
     assert choose(dict(values, fcr_rate=0.60), 1).focus.metric.key == "fcr_rate"
 
 
+def test_a_sure_gap_comes_before_a_doubtful_one_a_little_larger():
+    # Up-sells 4% of 5% (20% short, weight 1) against first-contact resolution 75% of 80% (6% short, weight 3, so
+    # 0.19): on 15 days of 30 contacts the up-sell gap is only about 83% likely, four weeks make the other sure.
+    doubtful = samples(dict(TARGETS, upsell_rate=0.04), days=15)
+    sure = samples(dict(TARGETS, fcr_rate=0.75), days=28, contacts=40)
+    where = standing(doubtful | {"fcr_rate": sure["fcr_rate"]}, DEFINITION, TARGETS)
+    assert [focus.metric.key for focus in where.focuses] == ["fcr_rate", "upsell_rate"]
+    # As sure as the other, the larger weighted gap comes first.
+    where = standing(samples(dict(TARGETS, upsell_rate=0.04, fcr_rate=0.75), days=28, contacts=40), DEFINITION, TARGETS)
+    assert [focus.metric.key for focus in where.focuses] == ["upsell_rate", "fcr_rate"]
+
+
 def test_a_handful_of_contacts_does_not_decide_the_aim():
-    # One complaint in 40 contacts is above a 2% target, but not yet likely so; four weeks at that rate are.
-    values = dict(TARGETS, complaint_rate=0.025)
+    # Two up-sells in 40 contacts is below a 5% target, but not yet likely so; four weeks at that rate are.
+    values = dict(TARGETS, upsell_rate=0.04)
     thin = standing(samples(values, days=2, contacts=20), DEFINITION, TARGETS)
-    assert not thin.focuses and thin.tentative.metric.key == "complaint_rate"
+    assert not thin.focuses and thin.tentative.metric.key == "upsell_rate"
     assert choose(values, 1, days=2, contacts=20).focus.thin
-    assert (
-        standing(samples(values, days=28, contacts=40), DEFINITION, TARGETS).focuses[0].metric.key == "complaint_rate"
-    )
+    assert standing(samples(values, days=28, contacts=40), DEFINITION, TARGETS).focuses[0].metric.key == "upsell_rate"
+
+
+def test_a_customer_metric_more_likely_below_than_not_is_the_focus_and_says_how_little_it_rests_on():
+    # One complaint in 40 contacts is above a 2% target and only about 66% likely truly so: customers come first in
+    # doubt too, ahead of a handle time 25% over target, and the nudge says it rests on two days.
+    values = dict(TARGETS, complaint_rate=0.025, aht=10.0)
+    choice = choose(values, 1, days=2, contacts=20)
+    assert DEFINITION.customer_focus_confidence <= 0.66 < DEFINITION.focus_confidence
+    assert choice.focus.metric.key == "complaint_rate" and choice.focus.thin
 
 
 def test_no_data_means_onboarding_and_every_target_met_means_a_stretch_or_praise():
@@ -228,4 +247,16 @@ def test_any_rep_gets_customer_first_aim_no_repeat_and_no_false_praise(values, d
         if customer_with_fresh:
             assert choice.focus.metric.perspective == "customer"
         if where.focuses:
-            assert choice.focus.likelihood >= DEFINITION.focus_confidence
+            customer = choice.focus.metric.perspective == "customer"
+            needed = DEFINITION.customer_focus_confidence if customer else DEFINITION.focus_confidence
+            assert choice.focus.likelihood >= needed
+    # Customer first, then the largest expected weighted shortfall; a figure on target is never a focus.
+    ranks = [
+        (
+            focus.metric.perspective != "customer",
+            -focus.likelihood * focus.metric.weight * focus.metric.missed_share(focus.value, focus.target),
+        )
+        for focus in where.focuses
+    ]
+    assert ranks == sorted(ranks)
+    assert all(not focus.metric.meets(focus.value, focus.target) for focus in where.focuses)
