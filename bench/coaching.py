@@ -173,6 +173,14 @@ class SummaryView:
     # What the one-to-ones focus on: (the rep named, or None for the team; the metric named, or None).
     focuses: list[tuple[str | None, str | None]]
     scores: dict[str, float]
+    # Why each rep at risk is flagged, by the words of their line: "stopped logging", "falling" or "level".
+    reasons: dict[str, set[str]] = field(default_factory=dict)
+
+
+def risk_reason(line: str) -> str:
+    if "stopped logging" in line:
+        return "stopped logging"
+    return "falling" if "falling" in line else "level"
 
 
 def summary_view(post: Post, definition: ScorecardDefinition) -> SummaryView:
@@ -184,10 +192,16 @@ def summary_view(post: Post, definition: ScorecardDefinition) -> SummaryView:
         metric = _first_metric(line, definition)
         if people or metric:
             focuses += [(person, metric) for person in people] or [(None, metric)]
+    at_risk = _part(text, "at risk")
+    reasons: dict[str, set[str]] = defaultdict(set)
+    for line in at_risk.splitlines():
+        for person in MENTION.findall(line):
+            reasons[person].add(risk_reason(line))
     return SummaryView(
-        set(MENTION.findall(_part(text, "at risk"))),
+        set(MENTION.findall(at_risk)),
         focuses,
         {user: float(score) for user, score in SCORE_ROW.findall(text)},
+        dict(reasons),
     )
 
 
@@ -276,6 +290,8 @@ class Tally:
     struggling_flagged: int = 0
     flags: int = 0
     flags_struggling: int = 0
+    # (why a rep was flagged, whether they were struggling) -> flags
+    flag_reasons: Counter[tuple[str, bool]] = field(default_factory=Counter)
     summaries_with_struggling: int = 0
     focus_on_gap: int = 0
     wins: int = 0
@@ -515,6 +531,9 @@ class Simulation:
         flagged = view.at_risk & set(gaps)
         tally.flags += len(flagged)
         tally.flags_struggling += len(flagged & struggling)
+        for user in flagged:
+            for reason in view.reasons.get(user, {"level"}):
+                tally.flag_reasons[(reason, user in struggling)] += 1
         if struggling:
             tally.summaries_with_struggling += 1
             tally.focus_on_gap += any(
@@ -714,6 +733,16 @@ def show(report: Report, kind: WorldKind, by_seed: dict[int, Tally], reps: int, 
         f"{total('follow_up_answers')} follow-ups answered, {total('struggling')} struggling "
         f"rep-weeks, {total('flags')} at-risk flags, {total('summaries_with_struggling')} summaries with a "
         f"struggling rep, {total('wins')} recognition wins"
+    )
+    reasons: Counter[tuple[str, bool]] = sum((tally.flag_reasons for tally in tallies), Counter())
+
+    def flagged_for(reason: str) -> str:
+        right, wrong = reasons[(reason, True)], reasons[(reason, False)]
+        return f"{reason} {right + wrong} ({share(right, right + wrong) or 0:.0f}% struggling)"
+
+    report.note(
+        "at-risk flags by reason, over seeds: "
+        + ", ".join(flagged_for(reason) for reason in ("level", "falling", "stopped logging"))
     )
     for number, tally in by_seed.items():
         if tally.gaming:
