@@ -19,6 +19,7 @@ from bot.entrypoints.settings import Settings, SettingsError
 from bot.listeners import register_all
 from bot.slack.client import make_client
 from bot.slack.installations import SCOPES
+from bot.slack.lanes import MovesToThread
 from bot.slack.payloads import check_payload
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ def build_app(
     Listeners run on the thread that took the request and their answer goes back when they return, which spares
     Bolt's hand-over to another thread and its 10 ms polling for the ack; slow follow-ups use bot.after_answer.
 
-    `verify_requests=False` is for `repcoach shell`, whose requests come from the terminal, not Slack.
+    Bolt does not check signatures itself: bot.entrypoints.slack_guard has checked each one on the raw bytes before
+    Bolt sees the request. `verify_requests=False` is for `repcoach shell`, whose requests come from the terminal,
+    not Slack, and need no signing secret.
     """
     if settings.distributed:
         oauth = OAuthSettings(
@@ -55,6 +58,7 @@ def build_app(
         app = App(
             signing_secret=settings.slack_signing_secret,
             oauth_settings=oauth,
+            request_verification_enabled=False,
             process_before_response=True,
             client=make_client(None, settings.slack_api_url, settings.slack_timeout_seconds),
         )
@@ -66,7 +70,7 @@ def build_app(
                 app = App(
                     client=deps.slack_clients.default,
                     signing_secret=settings.slack_signing_secret,
-                    request_verification_enabled=verify_requests,
+                    request_verification_enabled=False,
                     process_before_response=True,
                 )
         except BoltError as error:
@@ -98,6 +102,8 @@ def _quiet(name: str) -> Iterator[None]:
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
     """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
+    if isinstance(error, MovesToThread):
+        return None  # bot.entrypoints.web handles the request again on a thread
     logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
     if response is None:  # already acknowledged: nothing more can go back on this request
         return None

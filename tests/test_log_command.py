@@ -1,4 +1,5 @@
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -91,6 +92,27 @@ def test_a_day_old_profile_answers_with_the_cached_timezone_and_is_asked_again_a
 def stored_tz(sessions, user_id: str) -> str | None:
     with sessions() as session:
         return session.scalars(select(Rep.tz).where(Rep.user_id == user_id)).one()
+
+
+def test_a_stalled_users_info_holds_up_only_the_newcomer_who_waits_for_it(bot, sessions, slack):
+    slack.add_user("U0KNOWN")
+    bot.log("contacts=10", user="U0KNOWN")
+    slack.add_user("U0NEW")
+    stalled = slack.hold("users.info")
+    with ThreadPoolExecutor(1) as other_client:
+        newcomer = other_client.submit(bot.log, "contacts=12", "U0NEW")
+        slack.wait_for("users.info", count=2)  # the newcomer's first /log now waits on Slack
+
+        answer = bot.log("contacts=11", user="U0KNOWN")
+        health = bot.http.get(f"{bot.url}/healthz")
+        assert not newcomer.done()
+        stalled.set()
+        newcomers_answer = newcomer.result(timeout=10)
+
+    assert "10 → 11" in answer["text"] and health.status_code == 200
+    assert "Logged" in newcomers_answer["text"]
+    assert [day.contacts for day in logged_days(sessions, "U0NEW")] == [12]
+    assert [day.contacts for day in logged_days(sessions, "U0KNOWN")] == [11]
 
 
 def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):

@@ -24,6 +24,8 @@ from bot.slack.scopes import METHOD_SCOPES, manifest_bot_scopes, scope_for_conve
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
 LOOPBACK = "127.0.0.1"
+# The longest a held call (LocalSlack.hold) waits for its release.
+HOLD_SECONDS = 10.0
 
 
 @dataclass
@@ -92,6 +94,7 @@ class LocalSlack:
     _gathered: bool = False
     _counts: Counter = field(default_factory=Counter)
     _history: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    _holds: dict[str, threading.Event] = field(default_factory=dict)
 
     def start(self, port: int = 0) -> LocalSlack:
         stand_in = self
@@ -120,6 +123,7 @@ class LocalSlack:
                     status, headers, answer, delay = stand_in.respond(method, args, dict(self.headers))
                     if delay:
                         time.sleep(delay)
+                    stand_in.wait_while_held(method)
                 finally:
                     # Before answering: the client cannot send its next request until it has the answer.
                     stand_in.leave(method)
@@ -155,6 +159,9 @@ class LocalSlack:
             self.channels.clear()
             self.method_latency.clear()
             self.faults = Faults()
+            for gate in self._holds.values():
+                gate.set()
+            self._holds.clear()
             self.scopes = manifest_bot_scopes()
         with self._flight:
             self.most_in_flight.clear()
@@ -186,6 +193,19 @@ class LocalSlack:
 
     def add_channel(self, channel_id: str, private: bool = False, bot_is_member: bool = False) -> None:
         self.channels[channel_id] = Channel(private, bot_is_member)
+
+    def hold(self, method: str) -> threading.Event:
+        """Leaves every call to `method` unanswered (recorded, but its answer not sent) until the returned event is
+        set, as a stalled Slack would; at most `HOLD_SECONDS`, so a test that forgets cannot hang."""
+        gate = threading.Event()
+        with self._lock:
+            self._holds[method] = gate
+        return gate
+
+    def wait_while_held(self, method: str) -> None:
+        gate = self._holds.get(method)
+        if gate is not None:
+            gate.wait(HOLD_SECONDS)
 
     def arrive(self, method: str) -> None:
         """Counts a call in flight; holds it while the faults gather calls."""

@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt import App, BoltRequest
+from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,6 +29,7 @@ from bot.deps import slack_deps
 from bot.entrypoints.settings import Settings, configure_logging, load_settings
 from bot.entrypoints.slack_guard import MAX_BODY_BYTES, SeenRequests, is_signed_by_slack, malformation
 from bot.slack.installations import state_store
+from bot.slack.lanes import on_the_loop
 from coaching import db, outbox
 
 logger = logging.getLogger(__name__)
@@ -102,11 +103,6 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     secret = signing_secret if signing_secret is not None else bolt_app._signing_secret
     seen = SeenRequests(engine)
 
-    def handle(signature: str, bolt_request: BoltRequest) -> Response:
-        if not seen.first_time(signature):
-            return Response(status_code=200)  # a replay: it was answered the first time
-        return to_starlette_response(bolt_app.dispatch(bolt_request))
-
     async def slack_events(request: Request) -> Response:
         with metrics.HANDLER_LATENCY.time():
             body = await _body_within(request, MAX_BODY_BYTES)
@@ -120,11 +116,17 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
             if "x-slack-retry-num" in request.headers:
                 # Slack sends a request again when an answer was late; the first is being (or was) handled.
                 return Response(status_code=200)
-            # On a thread of the dispatch pool: a listener that waits on Slack (a new rep's users.info) holds
-            # only its own request, never another's answer or /healthz.
-            return await asyncio.get_running_loop().run_in_executor(
-                _DISPATCH, handle, request.headers["x-slack-signature"], to_bolt_request(request, body)
-            )
+            if not seen.first_time(request.headers["x-slack-signature"]):
+                return Response(status_code=200)  # a replay: it was answered the first time
+            # On the loop (bot.slack.lanes), unless it must wait on Slack first: then again, from the start, on a
+            # thread of the dispatch pool, where the wait holds up no one else's answer or /healthz.
+            with on_the_loop() as lane:
+                answer = bolt_app.dispatch(to_bolt_request(request, body))
+            if lane.moved:
+                answer = await asyncio.get_running_loop().run_in_executor(
+                    _DISPATCH, bolt_app.dispatch, to_bolt_request(request, body)
+                )
+            return to_starlette_response(answer)
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
@@ -160,8 +162,8 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     return Starlette(routes=routes)
 
 
-# Enough threads that every request in flight in a burst of slow Slack calls has one; each holds a database
-# connection only while it queries, not while it waits on Slack.
+# For requests that must wait on Slack (bot.slack.lanes): enough threads that every one in a burst of newcomers has
+# one; each holds a database connection only while it queries, not while it waits on Slack.
 _DISPATCH = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-dispatch")
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
+from bot.slack.lanes import before_waiting_on_slack
 from coaching.i18n import Language
 from coaching.models import Rep
 from coaching.preferences import chosen_language, language
@@ -96,7 +97,11 @@ class SlackProfile:
 
 
 def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
-    """The person's timezone, locale and admin role from `users.info`; None when Slack refuses."""
+    """The person's timezone, locale and admin role from `users.info`; None when Slack refuses.
+
+    Every request asks it, if at all, before it keeps or sends anything, so one on the event loop moves to a thread
+    here (bot.slack.lanes)."""
+    before_waiting_on_slack()
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
