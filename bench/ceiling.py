@@ -15,7 +15,9 @@ It reports, per threshold of "probability below target":
 - how far below target the missed ones truly are: a metric a few percent short cannot be told from on target;
 - the same for the lead's at-risk flag, judged as `bench coaching` judges it (a customer metric below target on the
   mean of the week's working days), over evidence windows of two to four weeks ending with that week;
-- what knowing each window's true mean exactly would give: the ceiling left by trends alone.
+- what knowing each window's true mean exactly would give: the ceiling left by trends alone;
+- for recognition rules (how sure four weeks, and the last two, must make every customer metric on target), how
+  many rep-weeks may be celebrated and how many of those were truly struggling.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from datetime import date, timedelta
 from statistics import median
 
 from bench.coaching import FIRST_MONDAY
-from bench.common import AtLeast, Report, print_machine
+from bench.common import AtLeast, Report, Target, print_machine
 from bench.simulation import WORLDS, SimRep, World, WorldKind
 from bot.entrypoints.arguments import positive_int
 from coaching.definition import MetricDefinition, ScorecardDefinition, default_definition
@@ -42,6 +44,11 @@ WINDOW_DAYS = 28
 RISK_WINDOWS_WEEKS = (2, 3, 4)
 TARGET_SHARE = 90.0
 RISK_PRECISION = 80.0
+# Recognition: (how sure four weeks must make each customer metric on target, how sure the last two), the product's
+# rule first. A rep-week may be celebrated only with at least this many logged days and contacts, every customer
+# figure on target that week, and both posteriors that sure (coaching/recognition.py).
+RECOGNITION_RULES = ((0.9, 0.95), (0.9, 0.0), (0.9, 0.9), (0.9, 0.98), (0.98, 0.98))
+RECOGNITION_DAYS, RECOGNITION_CONTACTS = 4, 60
 
 Day = dict[str, float | int]
 
@@ -150,10 +157,17 @@ class Tallies:
     # Per rep-day with a customer metric truly below: the highest posterior among customer metrics.
     customer_due: list[float] = field(default_factory=list)
     risk: dict[int, Judged] = field(default_factory=dict)
+    # Per recognition rule: the rep-weeks it lets be celebrated, and how many of them were truly struggling.
+    celebrated: dict[tuple[float, float], list[int]] = field(default_factory=dict)
 
 
 def judge(found: Seed) -> Tallies:
-    tallies = Tallies(risk={weeks: Judged() for weeks in RISK_WINDOWS_WEEKS})
+    tallies = Tallies(
+        risk={weeks: Judged() for weeks in RISK_WINDOWS_WEEKS}, celebrated={rule: [0, 0] for rule in RECOGNITION_RULES}
+    )
+    for rep in found.world.reps:
+        for week in range(1, found.weeks):
+            recognise(found, rep, FIRST_MONDAY + timedelta(weeks=week), tallies.celebrated)
     world, targets = found.world, found.world.targets
     mondays = [FIRST_MONDAY + timedelta(weeks=week) for week in range(1, found.weeks)]
     for rep in world.reps:
@@ -199,6 +213,30 @@ def judge(found: Seed) -> Tallies:
                 )
                 judged.cases.append((flag, bool(struggling), worst, known))
     return tallies
+
+
+def recognise(found: Seed, rep: SimRep, monday: date, celebrated: dict[tuple[float, float], list[int]]) -> None:
+    """Whether each recognition rule lets the rep's week from `monday` be celebrated, and whether it was struggling."""
+    targets, sunday = found.world.targets, monday + timedelta(days=6)
+    week = found.between(rep, monday, sunday)
+    if len(week) < RECOGNITION_DAYS or sum(float(day["contacts"]) for day in week) < RECOGNITION_CONTACTS:
+        return
+    doubts = []
+    for metric in found.customer():
+        value = sample(metric, week).value
+        if value is None or not metric.meets(value, targets[metric.key]):
+            return
+        four = sample(metric, found.between(rep, monday - timedelta(weeks=3), sunday))
+        two = sample(metric, found.between(rep, monday - timedelta(weeks=1), sunday))
+        doubts.append(
+            (probability_worse(metric, four, targets[metric.key]), probability_worse(metric, two, targets[metric.key]))
+        )
+    week_days = [monday + timedelta(days=offset) for offset in range(5)]
+    struggling = bool(found.world.customer(found.world.below_over(rep, week_days)))
+    for (four_weeks, two_weeks), counts in celebrated.items():
+        if all(four <= 1 - four_weeks and two <= 1 - two_weeks for four, two in doubts):
+            counts[0] += 1
+            counts[1] += struggling
 
 
 def merged(parts: Sequence[Judged]) -> Judged:
@@ -279,4 +317,11 @@ def show(report: Report, tallies: Sequence[Tallies]) -> None:
         )
         report.spread(
             f"{weeks} wk, the weeks' true mean known exactly: precision", present(r.known_mean()[1] for r in risk), "%"
+        )
+    print("\nrecognition: rep-weeks that may be celebrated, and of them truly struggling (per seed)")
+    for rule in RECOGNITION_RULES:
+        name = f"4 wk {rule[0]:.0%} sure" + (f", last 2 wk {rule[1]:.0%} sure" if rule[1] else "")
+        report.spread(f"{name}: rep-weeks celebrated", [float(t.celebrated[rule][0]) for t in tallies], "", digits=1)
+        report.spread(
+            f"{name}: truly struggling", [float(t.celebrated[rule][1]) for t in tallies], "", Target(0), digits=1
         )
