@@ -65,26 +65,26 @@ def update() -> None:
 def check() -> list[str]:
     """One line per fault; none when the catalogs are in step with the code and complete."""
     template = extract()
-    faults = _template_faults(template)
-    for language in _translated_languages():
-        path = Path(catalog_path(language))
+    faults = []
+    for language in [None, *_translated_languages()]:
+        path = TEMPLATE if language is None else Path(catalog_path(language))
         if not path.exists():
             faults.append(f"{_shown(path)}: missing; run `python -m content.catalog update`")
-            continue
-        faults += translation_faults(template, _read(path, language), _shown(path))
+        elif language is None:
+            faults += template_faults(template, _read(path, None), _shown(path))
+        else:
+            faults += translation_faults(template, _read(path, language), _shown(path))
     return faults
 
 
-def _template_faults(template: Catalog) -> list[str]:
-    where = _shown(TEMPLATE)
-    if not TEMPLATE.exists():
-        return [f"{where}: missing; run `python -m content.catalog update`"]
-    if _rendered(_read(TEMPLATE, None)) == _rendered(template):
+def template_faults(extracted: Catalog, committed: Catalog, where: str) -> list[str]:
+    """What differs between the messages in the code and the committed .pot."""
+    if _rendered(committed) == _rendered(extracted):
         return []
-    committed = {message.id: message for message in _read(TEMPLATE, None) if message.id}
-    extracted = {message.id: message for message in template if message.id}
-    faults = [f"{where}: lacks {_brief(id_)}" for id_ in extracted.keys() - committed.keys()]
-    faults += [f"{where}: {_brief(id_)} is no longer in the code" for id_ in committed.keys() - extracted.keys()]
+    in_code = {message.id for message in extracted if message.id}
+    in_file = {message.id for message in committed if message.id}
+    faults = [f"{where}: lacks {_brief(msgid)}" for msgid in in_code - in_file]
+    faults += [f"{where}: {_brief(msgid)} is no longer in the code" for msgid in in_file - in_code]
     if not faults:
         faults.append(f"{where}: its locations or comments differ from the code")
     return [f"{fault}; run `python -m content.catalog update`" for fault in sorted(faults)]

@@ -8,7 +8,7 @@ from babel.messages.catalog import Catalog
 
 from coaching.fields import LogInputError, parse_log_text
 from coaching.i18n import lazy_gettext, translator
-from content.catalog import check, translation_faults
+from content.catalog import check, template_faults, translation_faults
 
 
 def test_the_committed_catalogs_match_the_code_and_italian_is_complete():
@@ -72,3 +72,29 @@ def test_numbers_dates_and_lists_per_language():
     assert (english.day(date(2026, 12, 2)), italian.day(date(2026, 12, 2))) == ("Wed 2 Dec 2026", "mer 2 dic 2026")
     assert (english.weekday(0), italian.weekday(0), italian.month(3)) == ("Monday", "lunedì", "marzo")
     assert (english.list_of(["a", "b", "c"]), italian.list_of(["a", "b", "c"])) == ("a, b, and c", "a, b e c")
+
+
+def test_the_check_names_messages_the_pot_lacks_or_no_longer_has():
+    committed = Catalog(domain="messages")
+    committed.add("Kept", locations=[("bot/a.py", 1)])
+    committed.add("Removed from the code", locations=[("bot/a.py", 2)])
+    extracted = Catalog(domain="messages")
+    extracted.add("Kept", locations=[("bot/a.py", 1)])
+    extracted.add("New in the code", locations=[("bot/b.py", 1)])
+
+    assert template_faults(extracted, committed, "messages.pot") == [
+        "messages.pot: 'Removed from the code' is no longer in the code; run `python -m content.catalog update`",
+        "messages.pot: lacks 'New in the code'; run `python -m content.catalog update`",
+    ]
+    moved = Catalog(domain="messages")
+    moved.add("Kept", locations=[("bot/c.py", 1)])
+    assert template_faults(moved, committed_only_kept(), "messages.pot") == [
+        "messages.pot: its locations or comments differ from the code; run `python -m content.catalog update`"
+    ]
+    assert template_faults(committed_only_kept(), committed_only_kept(), "messages.pot") == []
+
+
+def committed_only_kept() -> Catalog:
+    catalog = Catalog(domain="messages")
+    catalog.add("Kept", locations=[("bot/a.py", 1)])
+    return catalog
