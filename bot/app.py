@@ -19,7 +19,7 @@ from bot.entrypoints.settings import Settings, SettingsError
 from bot.listeners import register_all
 from bot.slack.client import make_client
 from bot.slack.installations import SCOPES
-from bot.slack.lanes import MovesToThread
+from bot.slack.lanes import LeavesQuickLane
 from bot.slack.payloads import check_payload
 
 logger = logging.getLogger(__name__)
@@ -102,8 +102,8 @@ def _quiet(name: str) -> Iterator[None]:
 
 def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
     """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
-    if isinstance(error, MovesToThread):
-        return None  # bot.entrypoints.web handles the request again on a thread
+    if isinstance(error, LeavesQuickLane):
+        return None  # bot.entrypoints.web handles the request again, in the waiting lane
     logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
     if response is None:  # already acknowledged: nothing more can go back on this request
         return None

@@ -94,24 +94,26 @@ def stored_tz(sessions, user_id: str) -> str | None:
         return session.scalars(select(Rep.tz).where(Rep.user_id == user_id)).one()
 
 
-def test_a_stalled_users_info_holds_up_only_the_newcomer_who_waits_for_it(bot, sessions, slack):
+def test_a_stalled_users_info_holds_up_only_the_newcomers_who_wait_for_it(bot, sessions, slack):
     slack.add_user("U0KNOWN")
     bot.log("contacts=10", user="U0KNOWN")
-    slack.add_user("U0NEW")
+    newcomers = [f"U0NEW{number}" for number in range(4)]
+    for user in newcomers:
+        slack.add_user(user)
     stalled = slack.hold("users.info")
-    with ThreadPoolExecutor(1) as other_client:
-        newcomer = other_client.submit(bot.log, "contacts=12", "U0NEW")
-        slack.wait_for("users.info", count=2)  # the newcomer's first /log now waits on Slack
+    with ThreadPoolExecutor(len(newcomers)) as other_clients:
+        waiting = [other_clients.submit(bot.log, "contacts=12", user) for user in newcomers]
+        slack.wait_for("users.info", count=1 + len(newcomers))  # each newcomer's first /log now waits on Slack
 
         answer = bot.log("contacts=11", user="U0KNOWN")
         health = bot.http.get(f"{bot.url}/healthz")
-        assert not newcomer.done()
+        assert not any(newcomer.done() for newcomer in waiting)
         stalled.set()
-        newcomers_answer = newcomer.result(timeout=10)
+        answers = [newcomer.result(timeout=10) for newcomer in waiting]
 
     assert "10 → 11" in answer["text"] and health.status_code == 200
-    assert "Logged" in newcomers_answer["text"]
-    assert [day.contacts for day in logged_days(sessions, "U0NEW")] == [12]
+    assert all("Logged" in newcomers_answer["text"] for newcomers_answer in answers)
+    assert [[day.contacts for day in logged_days(sessions, user)] for user in newcomers] == [[12]] * len(newcomers)
     assert [day.contacts for day in logged_days(sessions, "U0KNOWN")] == [11]
 
 

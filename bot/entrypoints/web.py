@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -29,7 +29,7 @@ from bot.deps import slack_deps
 from bot.entrypoints.settings import Settings, configure_logging, load_settings
 from bot.entrypoints.slack_guard import MAX_BODY_BYTES, SeenRequests, is_signed_by_slack, malformation
 from bot.slack.installations import state_store
-from bot.slack.lanes import on_the_loop
+from bot.slack.lanes import quick_lane
 from coaching import db, outbox
 
 logger = logging.getLogger(__name__)
@@ -116,17 +116,19 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
             if "x-slack-retry-num" in request.headers:
                 # Slack sends a request again when an answer was late; the first is being (or was) handled.
                 return Response(status_code=200)
-            if not seen.first_time(request.headers["x-slack-signature"]):
-                return Response(status_code=200)  # a replay: it was answered the first time
-            # On the loop (bot.slack.lanes), unless it must wait on Slack first: then again, from the start, on a
-            # thread of the dispatch pool, where the wait holds up no one else's answer or /healthz.
-            with on_the_loop() as lane:
-                answer = bolt_app.dispatch(to_bolt_request(request, body))
-            if lane.moved:
-                answer = await asyncio.get_running_loop().run_in_executor(
-                    _DISPATCH, bolt_app.dispatch, to_bolt_request(request, body)
-                )
-            return to_starlette_response(answer)
+            loop = asyncio.get_running_loop()
+            signature, bolt_request = request.headers["x-slack-signature"], to_bolt_request(request, body)
+            answered = await loop.run_in_executor(_QUICK_LANE, answer_at_once, signature, bolt_request)
+            if answered is None:  # it must wait on Slack first (bot.slack.lanes): again, from the start
+                answered = await loop.run_in_executor(_WAITING_LANE, bolt_app.dispatch, to_bolt_request(request, body))
+            return to_starlette_response(answered)
+
+    def answer_at_once(signature: str, bolt_request: BoltRequest) -> BoltResponse | None:
+        if not seen.first_time(signature):
+            return BoltResponse(status=200, body="")  # a replay: it was answered the first time
+        with quick_lane() as lane:
+            answered = bolt_app.dispatch(bolt_request)
+        return None if lane.left else answered
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
@@ -162,9 +164,10 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     return Starlette(routes=routes)
 
 
-# For requests that must wait on Slack (bot.slack.lanes): enough threads that every one in a burst of newcomers has
-# one; each holds a database connection only while it queries, not while it waits on Slack.
-_DISPATCH = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-dispatch")
+# bot.slack.lanes: two threads answer what needs nothing from Slack; the waiting lane has enough that every request
+# in a burst of newcomers has one, each holding a database connection only while it queries, not while it waits.
+_QUICK_LANE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-quick")
+_WAITING_LANE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-waiting")
 
 
 async def _body_within(request: Request, limit: int) -> bytes | None:

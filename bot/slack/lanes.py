@@ -1,15 +1,14 @@
-"""Where a Slack request is handled: on the event loop, or on a thread when it must first wait on Slack.
+"""Two lanes for Slack's requests: a quick one for those that never wait on Slack, and one for those that do.
 
-A process handles Slack's requests on its event loop, one at a time, as a synchronous worker would: threads taking
-turns at the interpreter at every database round trip made a `/log` cost a third more CPU and tripled its p99
-under load (docs/performance.md). Most requests need nothing from Slack before they are answered (a typed `/log`
-from a rep whose profile is known), so the loop never waits on Slack for them.
+Most requests need nothing from Slack before they are answered (a typed `/log` from a rep whose profile is known),
+and bot.entrypoints.web handles them in the quick lane: two threads, so that one request's database round trip
+overlaps another's work. Not more: threads taking turns at the interpreter at every round trip had made a `/log`
+cost a third more CPU and tripled its p99 at fifty threads (docs/performance.md).
 
-A request that does (someone new, whose timezone only `users.info` knows) says so before it waits, with
-`before_waiting_on_slack`: on the loop, that stops it with `MovesToThread` before anything it did is kept (the
-listener's transaction rolls back), and bot.entrypoints.web handles it again from the start on a thread of its
-dispatch pool, where waiting holds up no one else's answer or /healthz. Only call it where nothing has been
-committed or sent yet: the request runs again from the start.
+A request that must wait on Slack first (someone new, whose timezone only `users.info` knows) says so with
+`before_waiting_on_slack`: in the quick lane that stops it with `LeavesQuickLane`, before anything it did is kept
+(its transaction rolls back), and it is handled again from the start in the waiting lane, with a thread of its
+own, where the wait holds up no one else's answer. So only call it where nothing has been committed or sent yet.
 """
 
 from __future__ import annotations
@@ -20,32 +19,32 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 
-class MovesToThread(Exception):  # a signal to bot.entrypoints.web, not a failure
-    """Raised on the event loop by a request that must wait on Slack; nothing it did is kept."""
+class LeavesQuickLane(Exception):  # a signal to bot.entrypoints.web, not a failure
+    """Raised in the quick lane by a request that must wait on Slack; nothing it did is kept."""
 
 
 @dataclass
 class Lane:
-    moved: bool = False
+    left: bool = False
 
 
-_ON_THE_LOOP: ContextVar[Lane | None] = ContextVar("slack_request_on_the_loop", default=None)
+_QUICK: ContextVar[Lane | None] = ContextVar("slack_request_in_quick_lane", default=None)
 
 
 @contextmanager
-def on_the_loop() -> Iterator[Lane]:
-    """Marks the request handled inside as running on the event loop; `lane.moved` says whether it must move."""
+def quick_lane() -> Iterator[Lane]:
+    """Handles the request inside in the quick lane; `lane.left` says whether it must go to the waiting lane."""
     lane = Lane()
-    token = _ON_THE_LOOP.set(lane)
+    token = _QUICK.set(lane)
     try:
         yield lane
     finally:
-        _ON_THE_LOOP.reset(token)
+        _QUICK.reset(token)
 
 
 def before_waiting_on_slack() -> None:
     """Called just before a Web API call the answer must wait for."""
-    lane = _ON_THE_LOOP.get()
+    lane = _QUICK.get()
     if lane is not None:
-        lane.moved = True
-        raise MovesToThread
+        lane.left = True
+        raise LeavesQuickLane

@@ -99,8 +99,8 @@ class SlackProfile:
 def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
     """The person's timezone, locale and admin role from `users.info`; None when Slack refuses.
 
-    Every request asks it, if at all, before it keeps or sends anything, so one on the event loop moves to a thread
-    here (bot.slack.lanes)."""
+    Every request asks it, if at all, before it keeps or sends anything, so one in the quick lane leaves it here
+    (bot.slack.lanes)."""
     before_waiting_on_slack()
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
