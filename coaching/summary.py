@@ -2,7 +2,7 @@
 
 Pooled team figures hide people: one rep's 3% complaints is the team's 0.8%. So next to each team figure the
 summary counts the reps below target, scores the team as the mean of its reps' balanced scores, flags reps at risk
-by level (a customer metric likely below target on four weeks' evidence) as well as by trend, and prepares a
+by level (a customer metric below target this week and likely so on four weeks' evidence), and prepares a
 one-to-one for each of them: the metric and figure, the practice they are working on this week and what they said of
 it, and the practice that helped their teammates most. Figures far outside a rep's own history are listed to check,
 not praised. Only the team's leads get it.
@@ -40,18 +40,17 @@ from coaching.unusual import Unusual, unusual_figures
 HISTORY_WEEKS = 8
 # A rep needs this many logged days in a week before a win can name them.
 MIN_DAYS_NAMED = 3
-# At risk by level: a customer metric at least RISK_CONFIDENCE likely truly below target over the last
-# EVIDENCE_WEEKS. A flag costs a conversation, a struggling rep left unflagged costs their customers. Chosen on
-# `bench ceiling`'s seeds 1-3: the posterior on four weeks' figures does as well as or better than on two or three,
-# and 60% is the lowest threshold keeping four flags in five right (it flagged 78% of struggling rep-weeks with 82%
-# of flags right; 80% flagged 59%). The flag shows in how many of the last RISK_WEEKS weeks the figure was below
-# target, for the lead to read, not to decide.
+# At risk by level: a customer metric below target this week and at least RISK_CONFIDENCE likely truly below over
+# the last EVIDENCE_WEEKS, or `focus_confidence` likely whatever this week showed. A flag costs a conversation, a
+# struggling rep left unflagged costs their customers. Chosen on seeds 1-3 of `bench ceiling` (reps on trends) and
+# of `bench coaching` (reps whom coaching also moves): four weeks' posterior tells a struggling rep apart at least as
+# well as two or three, and the week's own figure keeps a rep who has since recovered from being flagged on a month
+# of older figures. It flagged 74% of struggling rep-weeks with 66% of flags right where coaching moves reps (60% on
+# four weeks alone: 74% at 62% on seeds 1-2; the earlier rule, two of three weeks below and 60% likely, or 80%: 62%
+# at 67%). The flag shows in how many of the last RISK_WEEKS weeks the figure was below target, for the lead to read.
 RISK_WEEKS = 3
 EVIDENCE_WEEKS = 4
-RISK_CONFIDENCE = 0.6
-# A fall two weeks running flags a figure below target only when it is also more likely below than not: a weekly
-# complaint rate moves by more than RISK_STEP on noise alone.
-FALLING_CONFIDENCE = 0.5
+RISK_CONFIDENCE = 0.5
 # A weekly fall smaller than this share of the target is noise, not a risk.
 RISK_STEP = 0.05
 # The metrics a team uses: those any of its reps logged in the last four weeks.
@@ -201,8 +200,9 @@ def risks(weeks: Sequence[Figures], definition: ScorecardDefinition, targets: Ma
     """A rep's risks from their last EVIDENCE_WEEKS weeks, newest first. Customer metrics only: a slipping handle
     time is in the team counts, but a rep is at risk when their customers are.
 
-    By level, a customer metric is a risk when the last four weeks make it at least RISK_CONFIDENCE likely truly
-    below target; by trend, when it fell two weeks running to below target and is more likely below than not."""
+    A customer metric is a risk when it is below target this week and the last four weeks make it more likely truly
+    below target than not, or when those weeks make it `focus_confidence` likely whatever this week showed. One that
+    fell two weeks running to this week's figure is shown as falling, with that figure."""
     now, *earlier = weeks
     if now.days == 0:
         return (Risk("stopped_logging"),) if any(week.days for week in earlier[: RISK_WEEKS - 1]) else ()
@@ -219,10 +219,14 @@ def risks(weeks: Sequence[Figures], definition: ScorecardDefinition, targets: Ma
         if latest is None or sample.value is None:
             continue
         likely = probability_worse(metric, sample, target)
-        if likely >= RISK_CONFIDENCE:
+        this_week = series[0]
+        below_now = this_week is not None and not metric.meets(this_week, target)
+        if not (likely >= definition.focus_confidence or (below_now and likely >= RISK_CONFIDENCE)):
+            continue
+        if this_week is not None and below_now and _falling(metric, series, target):
+            found.append(Risk("falling", metric, this_week, target, below))
+        else:
             found.append(Risk("below_target", metric, sample.value, target, below))
-        elif likely >= FALLING_CONFIDENCE and not metric.meets(latest, target) and _falling(metric, series, target):
-            found.append(Risk("falling", metric, latest, target, below))
     # The largest weighted shortfall first: the one-to-one opens with it.
     return tuple(sorted(found, key=lambda risk: -_shortfall(risk)))
 

@@ -20,7 +20,7 @@ from coaching.feedback import MeasuredChanges
 from coaching.recognition import RECENT_CONFIDENCE, RECOGNITION_CONFIDENCE, balanced_week
 from coaching.scorecard import Figures
 from coaching.scoring import BalancedScore
-from coaching.summary import FALLING_CONFIDENCE, RISK_CONFIDENCE, pooled, risks, team_score
+from coaching.summary import RISK_CONFIDENCE, pooled, risks, team_score
 from coaching.unusual import unusual_figures
 
 DEFINITION = default_definition()
@@ -82,11 +82,11 @@ def test_a_rep_is_at_risk_only_on_a_customer_metric_likely_below_target(weeks):
         ]
         assert risk.weeks_below == sum(below)
         likely = probability_worse(metric, evidence[metric.key], TARGETS[metric.key])
-        if risk.kind == "below_target":
-            assert likely >= RISK_CONFIDENCE
-        else:
-            assert likely >= FALLING_CONFIDENCE
-            assert risk.value is not None and not metric.meets(risk.value, TARGETS[metric.key])
+        this_week = weeks[0].samples[metric.key].value
+        below_now = this_week is not None and not metric.meets(this_week, TARGETS[metric.key])
+        assert likely >= DEFINITION.focus_confidence or (below_now and likely >= RISK_CONFIDENCE)
+        if risk.kind == "falling":
+            assert below_now and risk.value == this_week
 
 
 @given(weeks_figures(), st.lists(weeks_figures(), max_size=8))
