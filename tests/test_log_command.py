@@ -1,3 +1,4 @@
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -94,7 +95,7 @@ def stored_tz(sessions, user_id: str) -> str | None:
         return session.scalars(select(Rep.tz).where(Rep.user_id == user_id)).one()
 
 
-def test_a_stalled_users_info_holds_up_only_the_newcomers_who_wait_for_it(bot, sessions, slack):
+def test_a_stalled_users_info_holds_up_only_the_newcomers_who_wait_for_it(bot, sessions, slack, caplog):
     slack.add_user("U0KNOWN")
     bot.log("contacts=10", user="U0KNOWN")
     newcomers = [f"U0NEW{number}" for number in range(4)]
@@ -115,6 +116,7 @@ def test_a_stalled_users_info_holds_up_only_the_newcomers_who_wait_for_it(bot, s
     assert all("Logged" in newcomers_answer["text"] for newcomers_answer in answers)
     assert [[day.contacts for day in logged_days(sessions, user)] for user in newcomers] == [[12]] * len(newcomers)
     assert [day.contacts for day in logged_days(sessions, "U0KNOWN")] == [11]
+    assert not [record for record in caplog.records if record.levelno >= logging.WARNING]  # leaving a lane is quiet
 
 
 def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):
