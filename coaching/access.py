@@ -11,13 +11,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from coaching.i18n import lazy_gettext
 from coaching.models import Rep, Team, TeamMember
 from coaching.refusals import Refusal
 from coaching.reps import find_rep
 from coaching.teams import find_team, teams_led_by
 
-REFUSAL = "You can see your own figures, and team leads see their own team's. I can't show you that one."
-NOT_ADMIN = "Only workspace admins, and people an admin has named, can manage teams."
+REFUSAL = lazy_gettext(
+    "You can see your own figures, and team leads see their own team's. I can't show you that one."
+)
+NOT_ADMIN = lazy_gettext("Only workspace admins, and people an admin has named, can manage teams.")
 
 
 class NotAllowed(Refusal):
@@ -59,7 +62,9 @@ def team_to_view(*, session: Session, viewer: Rep, name: str | None) -> Team:
     if name is None:
         led = teams_led_by(session, viewer)
         if len(led) != 1:
-            raise NotAllowed(REFUSAL if not led else "You lead several teams; name one: `/scorecard team NAME`.")
+            raise NotAllowed(
+                REFUSAL if not led else lazy_gettext("You lead several teams; name one: `/scorecard team NAME`.")
+            )
         return led[0]
     found = find_team(session, name, viewer.workspace_id)
     if found is None or not may_view_team(session, viewer, found):

@@ -10,11 +10,17 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, PrivateAttr, field_validator, model_validator
 
 from coaching.fields import FIELD_BY_KEY
-from coaching.i18n import Language, translator
+from coaching.i18n import Language, Text, lazy_gettext, translator
 from content import CONTENT_DIR
 
 Perspective = Literal["customer", "process", "growth", "learning"]
 PERSPECTIVES: tuple[Perspective, ...] = ("customer", "process", "growth", "learning")
+PERSPECTIVE_TITLES: dict[Perspective, Text] = {
+    "customer": lazy_gettext("Customer"),
+    "process": lazy_gettext("Process"),
+    "growth": lazy_gettext("Growth"),
+    "learning": lazy_gettext("Learning"),
+}
 
 
 class MetricDefinition(BaseModel):
@@ -66,14 +72,19 @@ class MetricDefinition(BaseModel):
         words = translator(language)
         if self.kind == "rate":
             return words.percent(value)
-        return words.decimal(value, 1) + (self.unit_it if language == "it" else self.unit)
+        return words.decimal(value, 1) + self.unit_in(language)
 
-    def format_change(self, change: float) -> str:
+    def format_change(self, change: float, language: Language = "en") -> str:
+        words = translator(language)
         if not self.visible(change):
-            return "no change"
+            return words.gettext("no change")
         if self.kind == "rate":
-            return f"{change * 100:+.0f} pts"
-        return f"{change:+.1f}{self.unit}"
+            # Translators: a change in a percentage, in percentage points: "+4 pts".
+            return words.gettext("%(change)s pts", change=words.signed(change * 100))
+        return words.signed(change, 1) + self.unit_in(language)
+
+    def unit_in(self, language: str) -> str:
+        return self.unit_it if language == "it" else self.unit
 
     def visible(self, change: float) -> bool:
         """Whether a change shows at the precision figures are shown in (1 point, or 0.1)."""

@@ -87,6 +87,12 @@ class Translator:
         pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
         return numbers.format_percent(share, format=pattern, locale=self.locale)
 
+    def signed(self, value: float, digits: int = 0) -> str:
+        """A change, always with its sign: +4, -1.4, +0 (+4, -1,4 in Italian)."""
+        decimals = "." + "0" * digits if digits else ""
+        pattern = f"+#,##0{decimals};-#,##0{decimals}"
+        return numbers.format_decimal(value, format=pattern, locale=self.locale)
+
     def day(self, day: date | datetime, pattern: str = "EEE d MMM y") -> str:
         """A day the way the language writes it (Wed 2 Dec 2026, mer 2 dic 2026); `pattern` is Babel's (CLDR)."""
         return dates.format_date(day, pattern, locale=self.locale)

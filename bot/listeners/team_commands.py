@@ -11,6 +11,7 @@ from bot.delivery.sender import OutboxSender
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access
+from coaching.i18n import lazy_gettext
 from coaching.kudos import give_kudos
 from coaching.outbox import queue_message
 from coaching.reps import get_or_create_rep
@@ -73,7 +74,12 @@ def targets(request: CoachRequest, rest: str) -> Message:
     name, words = split_name(rest)
     found = find_team(request.session, name, request.rep.workspace_id)
     if not (access.may_manage_teams(request.rep) or access.may_view_team(request.session, request.rep, found)):
-        raise TeamError(access.NOT_ADMIN + " A team's leads can set its targets too.")
+        raise TeamError(
+            lazy_gettext(
+                "Only workspace admins, and people an admin has named, can manage teams. "
+                "A team's leads can set its targets too."
+            )
+        )
     if found is None:
         raise TeamError(f"There is no team named {name}.")
     chosen = parse_targets(words, request.deps.definition)
