@@ -17,9 +17,7 @@ from coaching.refusals import Refusal
 from coaching.reps import find_rep
 from coaching.teams import find_team, teams_led_by
 
-REFUSAL = lazy_gettext(
-    "You can see your own figures, and team leads see their own team's. I can't show you that one."
-)
+REFUSAL = lazy_gettext("You can see your own figures, and team leads see their own team's. I can't show you that one.")
 NOT_ADMIN = lazy_gettext("Only workspace admins, and people an admin has named, can manage teams.")
 
 
