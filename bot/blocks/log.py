@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.blocks.kit import Message, context, render, section
 from coaching.definition import ScorecardDefinition
-from coaching.fields import FIELDS, MAX_DAYS_BACK, date_aliases_in
+from coaching.fields import FIELD_BY_KEY, FIELDS, MAX_DAYS_BACK, date_aliases_in
 from coaching.i18n import Language, translator
 from coaching.outcomes import RecordedDay
 
 
 def log_saved(recorded: RecordedDay, definition: ScorecardDefinition, language: Language) -> Message:
-    labels = {field.key: field.label.in_language(language) for field in FIELDS}
+    labels = {change.key: FIELD_BY_KEY[change.key].label.in_language(language) for change in recorded.changes}
     fcr_rate = definition.by_key()["fcr_rate"]
     values = recorded.values
     text = render(
