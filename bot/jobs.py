@@ -28,7 +28,7 @@ from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
 from coaching.schedule import plan_due_nudges
 from coaching.summary import week_of
-from coaching.teams import reps_of
+from coaching.teams import reps_of, team_language
 
 logger = logging.getLogger(__name__)
 
@@ -134,7 +134,7 @@ def run_recognition(deps: Deps, at: datetime, wait_for_retries: timedelta = time
                 kind="recognition",
                 recipient=cast(str, team.channel_id),  # the query keeps only teams with a channel
                 key=key,
-                message=recognition_message(recognition, deps.definition),
+                message=recognition_message(recognition, team_language(session, team)),
                 now=deps.now(),
             )
     return JobReport(planned, OutboxSender(deps).drain(wait_for_retries))

@@ -85,6 +85,8 @@ class Team(Base):
     workspace_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(80))
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Set with `/coach team lang`; NULL means the language of most of its members (coaching.teams.team_language).
+    language: Mapped[str | None] = mapped_column(String(2))
 
 
 class TeamMember(Base):

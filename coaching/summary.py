@@ -27,6 +27,7 @@ from coaching.definition import MetricDefinition, ScorecardDefinition
 from coaching.effects import Effect
 from coaching.evidence import EMPTY, Sample, probability_worse
 from coaching.feedback import measured_changes
+from coaching.i18n import Text, lazy_gettext
 from coaching.library import Library, Practice
 from coaching.models import Kudos, Nudge, Rep, Team
 from coaching.nudges import HELPFUL_ANSWERS, UNHELPFUL_ANSWERS, Votes
@@ -56,8 +57,13 @@ RISK_STEP = 0.05
 # The metrics a team uses: those any of its reps logged in the last four weeks.
 IN_USE_WEEKS = 4
 # What a rep said of the week's practice: the follow-up's answer, else the start's.
-TRIED = {"helpful": "tried it: helped", "no_difference": "tried it: no difference", "not_yet": "not tried yet"}
-STARTED = {"trying": "said they'd try it"}
+TRIED = {
+    "helpful": lazy_gettext("tried it: helped"),
+    "no_difference": lazy_gettext("tried it: no difference"),
+    "not_yet": lazy_gettext("not tried yet"),
+}
+STARTED = {"trying": lazy_gettext("said they'd try it")}
+NO_ANSWER = lazy_gettext("no answer yet")
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,7 @@ class OneToOne:
     rep: Rep
     risk: Risk
     working_on: Practice | None
-    answer: str | None
+    answer: Text | None
     # The practice for the risk's metric that most teammates found helpful, their votes, and its measured effect.
     helped_most: Practice | None
     votes: Votes
@@ -339,7 +345,7 @@ def _one_to_ones(
 
 def _working_on(
     session: Session, rep_ids: list[int], week: Period, library: Library
-) -> dict[int, tuple[Practice | None, str | None]]:
+) -> dict[int, tuple[Practice | None, Text | None]]:
     """The practice each rep worked on in `week` (the last start they did not swap or turn down) and what they said
     of it: the follow-up's answer if any, else the start's."""
     query = (
@@ -351,14 +357,14 @@ def _working_on(
     for nudge in session.scalars(query):
         by_rep[nudge.rep_id].append(nudge)
     by_id = library.by_id()
-    found: dict[int, tuple[Practice | None, str | None]] = {}
+    found: dict[int, tuple[Practice | None, Text | None]] = {}
     for rep_id, nudges in by_rep.items():
         start = practice_worked_on(nudges)
         if start is None or start.practice_id is None:
             continue
         follow_ups = [n for n in nudges if n.kind == "follow_up" and n.practice_id == start.practice_id and n.feedback]
         answer = TRIED.get(follow_ups[-1].feedback or "") if follow_ups else STARTED.get(start.feedback or "")
-        found[rep_id] = (by_id.get(start.practice_id or ""), answer or "no answer yet")
+        found[rep_id] = (by_id.get(start.practice_id or ""), answer or NO_ANSWER)
     return found
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
 from coaching.definition import ScorecardDefinition
+from coaching.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
 from coaching.models import Rep, Team, TeamMember, TeamTarget
+from coaching.preferences import chosen_language, parse_language
 from coaching.refusals import Refusal
 
 MAX_TEAM_NAME = 80
@@ -96,6 +98,25 @@ def shared_team(session: Session, rep: Rep, other: Rep) -> Team | None:
     mine = select(TeamMember.team_id).where(TeamMember.rep_id == rep.id)
     query = select(Team).join(TeamMember).where(TeamMember.rep_id == other.id, TeamMember.team_id.in_(mine))
     return session.scalars(query.order_by(Team.id).limit(1)).first()
+
+
+def team_language(session: Session, team: Team) -> Language:
+    """The language of the team channel's posts: the one set with `/coach team lang`, else the language of most of
+    its members (leads included), English on a tie."""
+    if team.language in LANGUAGES:
+        return team.language
+    query = select(Rep.language, Rep.locale).join(TeamMember).where(TeamMember.team_id == team.id)
+    spoken = Counter(chosen_language(chosen, locale) for chosen, locale in session.execute(query))
+    most = max(spoken.values(), default=0)
+    if spoken[SOURCE_LANGUAGE] == most:
+        return SOURCE_LANGUAGE
+    return next(language for language in LANGUAGES if spoken[language] == most)
+
+
+def set_team_language(*, team: Team, text: str) -> Language:
+    chosen = parse_language(text)
+    team.language = chosen
+    return chosen
 
 
 def set_targets(session: Session, team: Team, targets: dict[str, float]) -> None:

@@ -4,8 +4,8 @@ Builders, one module per surface beside this one, render their text from content
 these; every message carries a fallback `text` for notifications and screen readers.
 
 Templates are rendered in the reader's language (`render(name, language=…)`): `{% trans %}` and `_()` look their
-text up in content/locale (coaching/i18n.py), and the filters `day`, `number`, `decimal`, `percent` and `list_of`
-write values the way that language does.
+text up in content/locale (coaching/i18n.py), and the filters `day`, `number`, `decimal`, `percent`, `signed` and
+`list_of` write values the way that language does.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ def templates() -> Environment:
         number=_in_language(Translator.number),
         decimal=_in_language(Translator.decimal),
         percent=_in_language(Translator.percent),
+        signed=_in_language(Translator.signed),
         list_of=_in_language(Translator.list_of),
     )
     return environment

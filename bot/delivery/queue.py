@@ -39,6 +39,6 @@ def queue_summary(*, session: Session, deps: Deps, team: Team, lead: Rep, week: 
         kind="summary",
         recipient=lead.user_id,
         key=key,
-        message=summary_message(summary, deps.definition, deps.library),
+        message=summary_message(summary, deps.definition, deps.library, preferences.language(lead)),
         now=deps.now(),
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.blocks.kit import Message, simple
+from babel import Locale
+
+from bot.blocks.kit import Message, escape, simple
 from bot.blocks.team import kudos_message
 from bot.delivery.queue import queue_summary, queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
-from coaching import access
-from coaching.i18n import lazy_gettext
+from coaching import access, preferences
+from coaching.i18n import lazy_gettext, translator
 from coaching.kudos import give_kudos
 from coaching.outbox import queue_message
 from coaching.reps import get_or_create_rep
@@ -25,16 +27,26 @@ from coaching.teams import (
     parse_targets,
     remove_member,
     set_targets,
+    set_team_language,
+    team_language,
     teams_led_by,
 )
 
 
 def team(request: CoachRequest) -> Message:
     action, _, rest = request.text.partition(" ")
-    actions = {"create": create, "add": add, "remove": remove, "lead": lead, "targets": targets, "list": listing}
+    actions = {
+        "create": create,
+        "add": add,
+        "remove": remove,
+        "lead": lead,
+        "targets": targets,
+        "lang": team_lang,
+        "list": listing,
+    }
     handler = actions.get(action.lower())
     if handler is None:
-        raise TeamError("Use `/coach team create|add|remove|lead|targets|list …`; `/coach help` shows each.")
+        raise TeamError("Use `/coach team create|add|remove|lead|targets|lang|list …`; `/coach help` shows each.")
     return handler(request, rest)
 
 
@@ -89,6 +101,26 @@ def targets(request: CoachRequest, rest: str) -> Message:
     return simple(f":dart: New targets for *{found.name}*: {listed}.")
 
 
+def team_lang(request: CoachRequest, rest: str) -> Message:
+    """`/coach team lang NAME it|en`: the language of the team channel's recognition and kudos posts."""
+    name, words = split_name(rest)
+    reader = preferences.language(request.rep)
+    found = find_team(request.session, name, request.rep.workspace_id)
+    if not (access.may_manage_teams(request.rep) or access.may_view_team(request.session, request.rep, found)):
+        raise TeamError(lazy_gettext("Only workspace admins and the team's leads can set a team's language."))
+    if found is None or len(words) != 1:
+        raise TeamError(lazy_gettext("Use `/coach team lang NAME it|en`."))
+    chosen = set_team_language(team=found, text=words[0])
+    language_name = Locale.parse(chosen).get_display_name(reader)
+    return simple(
+        translator(reader).gettext(
+            ":speech_balloon: The recognition and kudos posts of *%(team)s* now come in %(language)s.",
+            team=escape(found.name),
+            language=language_name,
+        )
+    )
+
+
 def listing(request: CoachRequest, rest: str) -> Message:
     teams = list_teams(request.session, request.rep.workspace_id)
     if not teams:
@@ -114,23 +146,26 @@ def kudos(request: CoachRequest) -> Message:
     if len(words) < 3 or words[1].lower() != "for":
         raise TeamError("Use `/coach kudos @rep for what they did`.")
     receiver_id = user_id(words[0])
+    receiver = _rep(request, receiver_id)
     giver = request.rep
     given = give_kudos(
         session=request.session,
         giver=giver,
-        receiver=_rep(request, receiver_id),
+        receiver=receiver,
         reason=unescape(words[2]).strip(),
         today=request.today,
         now=request.deps.now(),
     )
     public = given.public
+    # A public post speaks the channel's language; kudos sent straight to the receiver, their own.
+    language = team_language(request.session, given.team) if public else preferences.language(receiver)
     queue_message(
         session=request.session,
         workspace_id=giver.workspace_id,
         kind="kudos",
         recipient=given.channel_id if public else receiver_id,
         key=f"kudos:{given.kudos.id}",
-        message=kudos_message(giver.user_id, receiver_id, given.kudos.reason),
+        message=kudos_message(giver.user_id, receiver_id, given.kudos.reason, language),
         now=request.deps.now(),
     )
     request.after.append(lambda: OutboxSender(request.deps).drain())
