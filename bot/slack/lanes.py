@@ -42,6 +42,10 @@ def quick_lane() -> Iterator[Lane]:
         _QUICK.reset(token)
 
 
+def in_quick_lane() -> bool:
+    return _QUICK.get() is not None
+
+
 def before_waiting_on_slack() -> None:
     """Called just before a Web API call the answer must wait for."""
     lane = _QUICK.get()

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
-from bot.slack.lanes import before_waiting_on_slack
+from bot.slack.lanes import before_waiting_on_slack, in_quick_lane
 from coaching.i18n import Language
 from coaching.models import Rep
 from coaching.preferences import chosen_language, language
@@ -38,11 +38,15 @@ def profile_with_refresh(
     """As rep_with_profile, for what needs only the rep's id and timezone (a typed `/log`, every few seconds in a
     busy team): one narrow query, without loading the whole rep, unless the rep is new.
 
-    The query runs before the session's transaction starts, on a connection of its own that is back in the pool
-    before a new rep's users.info is asked: forty new reps logging at once would otherwise hold every pooled
-    connection while Slack answers, and everyone else's `/log` would wait for one."""
-    with _engine(session).connect() as connection:
-        profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
+    In the quick lane (bot.slack.lanes) nothing waits on Slack, so the query is the session's first. Elsewhere it
+    runs on a connection of its own, back in the pool before a new rep's users.info is asked: forty new reps logging
+    at once would otherwise hold every pooled connection while Slack answers, and everyone else's `/log` would wait
+    for one."""
+    if in_quick_lane():
+        profile = find_profile(session.connection(), workspace_id, user_id)
+    else:
+        with _engine(session).connect() as connection:
+            profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         asked = ask_slack(client, user_id)
         rep = get_or_create_rep(session, workspace_id, user_id)
