@@ -14,9 +14,15 @@ def test_the_demo_shows_a_whole_week_and_writes_pages_and_charts(tmp_path):
     assert "Simulating eight weeks" in result.stdout and "messages written to" in result.stdout
     pages = sorted((out / "messages").glob("*.html"))
     kinds = {page.name.split("-")[1] for page in pages}
-    assert kinds == {"nudge", "summary", "recognition"} and len(pages) >= 20
+    assert kinds == {"welcome", "nudge", "kudos", "summary", "recognition"} and len(pages) >= 30
     text = "".join(page.read_text() for page in pages)
-    assert "Prova:" in text and "Try it:" in text  # both languages
+    # Both languages: Giulia's team and its channel in Italian, Maya's in English.
+    assert "Prova:" in text and "Try it:" in text
+    assert "Benvenuto in RepCoach!" in text and "Welcome to RepCoach!" in text
+    by_kind = {kind: "".join(page.read_text() for page in pages if f"-{kind}-" in page.name) for kind in kinds}
+    assert "settimana del" in by_kind["summary"] and "week of" in by_kind["summary"]
+    assert "fa i complimenti a" in by_kind["kudos"] and "gives kudos to" in by_kind["kudos"]
+    assert "successi equilibrati della settimana" in by_kind["recognition"]
     # The week's coaching cycle: a focus, a follow-up and a wrap-up.
     assert "This week&#x27;s focus" in text and "How is" in text and "Your week on" in text
     assert "Giulia" in text and "Maya" in text

@@ -1,18 +1,21 @@
-"""Messages queued from more than one entry point: the welcome (Home opened, joined a team) and a lead's summary
-(the Monday job, `/coach summary`). Both write to the outbox in the caller's transaction."""
+"""Messages queued from more than one entry point: the welcome (Home opened, joined a team), a lead's summary
+(the Monday job, `/coach summary`) and kudos (`/coach kudos`, the demo). They write to the outbox in the caller's
+transaction."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.team import summary_message
+from bot.blocks.team import kudos_message, summary_message
 from bot.blocks.welcome import welcome_message
 from bot.deps import Deps
 from coaching import preferences
+from coaching.kudos import GivenKudos
 from coaching.models import Rep, Team
 from coaching.outbox import is_queued, queue_message
 from coaching.periods import Period
 from coaching.summary import build_team_summary
+from coaching.teams import team_language
 
 
 def queue_welcome(*, session: Session, deps: Deps, rep: Rep) -> bool:
@@ -40,5 +43,20 @@ def queue_summary(*, session: Session, deps: Deps, team: Team, lead: Rep, week: 
         recipient=lead.user_id,
         key=key,
         message=summary_message(summary, deps.definition, deps.library, preferences.language(lead)),
+        now=deps.now(),
+    )
+
+
+def queue_kudos(*, session: Session, deps: Deps, giver: Rep, receiver: Rep, given: GivenKudos) -> bool:
+    """Kudos posted in the team channel, in its language; to a receiver who keeps out of team posts, directly and in
+    their own."""
+    language = team_language(session, given.team) if given.public else preferences.language(receiver)
+    return queue_message(
+        session=session,
+        workspace_id=giver.workspace_id,
+        kind="kudos",
+        recipient=given.channel_id if given.public else receiver.user_id,
+        key=f"kudos:{given.kudos.id}",
+        message=kudos_message(giver.user_id, receiver.user_id, given.kudos.reason, language),
         now=deps.now(),
     )

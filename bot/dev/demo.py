@@ -1,9 +1,10 @@
 """`repcoach demo`: a whole RepCoach week on this machine, with no Slack workspace.
 
-Two teams in several timezones and both languages log eight weeks of days; then the real jobs run
-against the local Slack stand-in (nudges on Friday and Monday, recognition on Friday afternoon, the
-leads' summaries on Monday morning), and every message they sent is shown in the terminal and
-written as an HTML page under the output folder, with the charts as PNG files.
+Two teams in several timezones and both languages log eight weeks of days: Roma Care mostly in Italian (its
+channel too), with one English rep, and Pacific Support in English. Everyone gets the welcome on joining; then the
+real jobs run against the local Slack stand-in (the week's coaching messages, a kudos post in each team on
+Wednesday, recognition on Friday afternoon, the leads' summaries on Monday morning), and every message they sent is
+shown in the terminal and written as an HTML page under the output folder, with the charts as PNG files.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rich.progress import track
 from sqlalchemy import select
 
 from bot.delivery.pacing import ChannelPacer, TokenBucket
+from bot.delivery.queue import queue_kudos, queue_welcome
 from bot.deps import Deps
 from bot.dev.local_slack import LocalSlack
 from bot.dev.preview import to_html, to_terminal
@@ -28,6 +30,7 @@ from bot.jobs import JOBS
 from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.answers import answer_nudge
+from coaching.kudos import give_kudos
 from coaching.models import Nudge
 from coaching.nudges import Feedback
 from coaching.outcomes import record_day
@@ -71,6 +74,13 @@ TEAMS = [
             Person("U0EMMA", "Emma", "America/Los_Angeles", "en-US"),
         ],
     ),
+]
+
+
+# Wednesday's kudos in each team: (giver, receiver, reason as they typed it).
+KUDOS = [
+    ("U0MARCO", "U0SOFIA", "aver risolto al primo contatto un reclamo difficile"),
+    ("U0JAMES", "U0EMMA", "taking over a tricky escalation"),
 ]
 
 
@@ -126,9 +136,11 @@ def run_demo(out: Path, console: Console) -> None:
     with sessions.begin() as session:
         for name, channel, lead, reps in TEAMS:
             team = create_team(session, WORKSPACE, name, channel)
-            add_member(session, team, get_or_create_rep(session, WORKSPACE, lead.user_id), is_lead=True)
-            for person in reps:
-                add_member(session, team, get_or_create_rep(session, WORKSPACE, person.user_id))
+            for person in (lead, *reps):
+                rep = get_or_create_rep(session, WORKSPACE, person.user_id)
+                rep.locale = person.locale
+                add_member(session, team, rep, is_lead=person is lead)
+                queue_welcome(session=session, deps=deps, rep=rep)
     for week in track(range(WEEKS), description="Simulating eight weeks of logged days", console=console):
         with sessions.begin() as session:
             for _, _, _, reps in TEAMS:
@@ -143,6 +155,8 @@ def run_demo(out: Path, console: Console) -> None:
     for offset in range(5):
         day = datetime.combine(last_monday + timedelta(days=offset), datetime.min.time(), UTC)
         # Hourly is often enough: a message can go out up to three hours after its time.
+        if offset == 2:
+            give_some_kudos(sessions, deps, day)
         sweep(deps, day, hours=24, every=timedelta(hours=1))
         answer_some(sessions, rng)
     sweep(deps, datetime.combine(monday, datetime.min.time(), UTC) - timedelta(hours=12), hours=36)
@@ -167,6 +181,16 @@ ANSWERS: dict[str, list[Feedback]] = {
     "practice": ["trying", "trying", "trying", "not_for_me"],
     "follow_up": ["helpful", "helpful", "no_difference", "not_yet"],
 }
+
+
+def give_some_kudos(sessions, deps: Deps, day: datetime) -> None:
+    with sessions.begin() as session:
+        for giver_id, receiver_id, reason in KUDOS:
+            giver, receiver = (get_or_create_rep(session, WORKSPACE, user) for user in (giver_id, receiver_id))
+            given = give_kudos(
+                session=session, giver=giver, receiver=receiver, reason=reason, today=day.date(), now=day
+            )
+            queue_kudos(session=session, deps=deps, giver=giver, receiver=receiver, given=given)
 
 
 def answer_some(sessions, rng: random.Random) -> None:

@@ -7,15 +7,13 @@ from datetime import timedelta
 from babel import Locale
 
 from bot.blocks.kit import Message, escape, simple
-from bot.blocks.team import kudos_message
-from bot.delivery.queue import queue_summary, queue_welcome
+from bot.delivery.queue import queue_kudos, queue_summary, queue_welcome
 from bot.delivery.sender import OutboxSender
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access, preferences
 from coaching.i18n import lazy_gettext, translator
 from coaching.kudos import give_kudos
-from coaching.outbox import queue_message
 from coaching.reps import get_or_create_rep
 from coaching.summary import week_of
 from coaching.teams import (
@@ -28,7 +26,6 @@ from coaching.teams import (
     remove_member,
     set_targets,
     set_team_language,
-    team_language,
     teams_led_by,
 )
 
@@ -156,20 +153,9 @@ def kudos(request: CoachRequest) -> Message:
         today=request.today,
         now=request.deps.now(),
     )
-    public = given.public
-    # A public post speaks the channel's language; kudos sent straight to the receiver, their own.
-    language = team_language(request.session, given.team) if public else preferences.language(receiver)
-    queue_message(
-        session=request.session,
-        workspace_id=giver.workspace_id,
-        kind="kudos",
-        recipient=given.channel_id if public else receiver_id,
-        key=f"kudos:{given.kudos.id}",
-        message=kudos_message(giver.user_id, receiver_id, given.kudos.reason, language),
-        now=request.deps.now(),
-    )
+    queue_kudos(session=request.session, deps=request.deps, giver=giver, receiver=receiver, given=given)
     request.after.append(lambda: OutboxSender(request.deps).drain())
-    if public:
+    if given.public:
         return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{given.channel_id}>.")
     return simple(
         f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly."
