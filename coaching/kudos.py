@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from coaching.i18n import lazy_gettext
 from coaching.models import Kudos, Rep, Team
 from coaching.refusals import Refusal
 from coaching.teams import shared_team
@@ -32,17 +33,25 @@ class GivenKudos:
 def give_kudos(*, session: Session, giver: Rep, receiver: Rep, reason: str, today: date, now: datetime) -> GivenKudos:
     """Stores kudos from `giver` to `receiver` for the team they share; flushes, never commits."""
     if receiver.id == giver.id:
-        raise KudosRefused("Kudos are for someone else; your own wins show up in your scorecard.")
+        raise KudosRefused(lazy_gettext("Kudos are for someone else; your own wins show up in your scorecard."))
     if len(reason) > MAX_KUDOS_REASON:
-        raise KudosRefused(f"Keep the reason to {MAX_KUDOS_REASON} characters; that one has {len(reason)}.")
+        raise KudosRefused(
+            lazy_gettext(
+                "Keep the reason to %(most)s characters; that one has %(length)s.",
+                most=MAX_KUDOS_REASON,
+                length=len(reason),
+            )
+        )
     given_today = session.scalar(
         select(func.count(Kudos.id)).where(Kudos.giver_id == giver.id, Kudos.given_on == today)
     )
     if (given_today or 0) >= MAX_KUDOS_A_DAY:
-        raise KudosRefused(f"You have given {MAX_KUDOS_A_DAY} kudos today, the most a day; more tomorrow.")
+        raise KudosRefused(
+            lazy_gettext("You have given %(most)s kudos today, the most a day; more tomorrow.", most=MAX_KUDOS_A_DAY)
+        )
     team = shared_team(session, giver, receiver)
     if team is None or team.channel_id is None:
-        raise KudosRefused("Kudos go to a team channel you share with them, and I don't know one.")
+        raise KudosRefused(lazy_gettext("Kudos go to a team channel you share with them, and I don't know one."))
     kudos = Kudos(
         team_id=team.id, giver_id=giver.id, receiver_id=receiver.id, reason=reason, given_on=today, created_at=now
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from coaching.cycle import CADENCES, DEFAULT_CADENCE, Cadence
 from coaching.db import rowcount
 from coaching.fields import read_iso_day
+from coaching.i18n import lazy_gettext
 from coaching.library import LANGUAGES, Language
 from coaching.models import Rep, TeamHoliday, TimeOff
 from coaching.refusals import Refusal
@@ -20,6 +21,9 @@ DEFAULT_NUDGE_TIME = time(9, 30)
 DEFAULT_WORK_DAYS = (0, 1, 2, 3, 4)  # Monday to Friday
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Italian names are read too; the stored names stay the English keys.
+ITALIAN_DAY_NAMES = ("lun", "mar", "mer", "gio", "ven", "sab", "dom")
+ITALIAN_FULL_DAY_NAMES = ("lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato", "domenica")
 PAUSED_INDEFINITELY = date(9999, 12, 31)
 MAX_PAUSE_DAYS = 365
 MAX_AWAY_DAYS = 366
@@ -61,7 +65,11 @@ def is_paused(rep: Rep, day: date) -> bool:
 def parse_time(text: str) -> str:
     match = re.fullmatch(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])", text.strip())
     if not match:
-        raise PreferenceError(f"`{text[:20]}` is not a time; write it as HH:MM on the 24-hour clock, like 09:30.")
+        raise PreferenceError(
+            lazy_gettext(
+                "`%(given)s` is not a time; write it as HH:MM on the 24-hour clock, like 09:30.", given=text[:20]
+            )
+        )
     return f"{int(match[1]):02d}:{match[2]}"
 
 
@@ -70,22 +78,39 @@ def parse_days(text: str) -> str:
     chosen: set[int] = set()
     for part in text.lower().replace(" ", "").split(","):
         names = part.split("-")
-        if len(names) > 2 or any(name not in DAY_NAMES + FULL_DAY_NAMES for name in names):
+        if len(names) > 2 or any(_day_index(name) is None for name in names):
             raise PreferenceError(
-                f"`{text[:40]}` is not a list of days; use mon, tue, wed, thu, fri, sat, sun, "
-                "with ranges and commas like `mon-fri` or `mon-thu,sat`."
+                lazy_gettext(
+                    "`%(given)s` is not a list of days; use mon, tue, wed, thu, fri, sat, sun, "
+                    "with ranges and commas like `mon-fri` or `mon-thu,sat`.",
+                    given=text[:40],
+                )
             )
-        first, last = (DAY_NAMES.index(name[:3]) for name in (names[0], names[-1]))
+        first, last = (_day_index(name) for name in (names[0], names[-1]))
+        assert first is not None and last is not None  # every name was checked just above
         if last < first:
-            raise PreferenceError(f"`{part}` runs backwards; write the earlier day first, like `mon-fri`.")
+            raise PreferenceError(
+                lazy_gettext("`%(given)s` runs backwards; write the earlier day first, like `mon-fri`.", given=part)
+            )
         chosen.update(range(first, last + 1))
     return ",".join(DAY_NAMES[day] for day in sorted(chosen))
+
+
+def _day_index(name: str) -> int | None:
+    """Monday is 0, in English or Italian, short or in full (`lunedi` without its accent too)."""
+    accented = name[:-1] + "ì" if name.endswith("di") else name
+    for names in (DAY_NAMES, FULL_DAY_NAMES, ITALIAN_DAY_NAMES, ITALIAN_FULL_DAY_NAMES):
+        if accented in names:
+            return names.index(accented)
+    return None
 
 
 def parse_language(text: str) -> Language:
     choice = text.strip().lower()
     if choice not in LANGUAGES:
-        raise PreferenceError(f"`{text[:20]}` is not a language I speak yet; choose `en` or `it`.")
+        raise PreferenceError(
+            lazy_gettext("`%(given)s` is not a language I speak yet; choose `en` or `it`.", given=text[:20])
+        )
     return choice
 
 
@@ -95,8 +120,11 @@ def parse_cadence(text: str) -> Cadence:
         if choice == known:
             return known
     raise PreferenceError(
-        f"`{text[:20]}` is not a cadence; choose `cycle` (a focus, a follow-up and a wrap-up each week), "
-        "`daily` (a tip every working day) or `weekly` (only the week's focus)."
+        lazy_gettext(
+            "`%(given)s` is not a cadence; choose `cycle` (a focus, a follow-up and a wrap-up each week), "
+            "`daily` (a tip every working day) or `weekly` (only the week's focus).",
+            given=text[:20],
+        )
     )
 
 
@@ -111,11 +139,18 @@ def parse_pause(text: str, today: date) -> date:
         or (len(words) == 2 and words[1] not in ("day", "days", "d"))
     ):
         raise PreferenceError(
-            f"`{text[:40]}` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume."
+            lazy_gettext(
+                "`%(given)s` is not a number of days; try `/coach pause 5 days`, or `/coach pause` until you resume.",
+                given=text[:40],
+            )
         )
     days = int(words[0])
     if not 1 <= days <= MAX_PAUSE_DAYS:
-        raise PreferenceError(f"A pause runs from 1 to {MAX_PAUSE_DAYS} days; {days} is outside that.")
+        raise PreferenceError(
+            lazy_gettext(
+                "A pause runs from 1 to %(most)s days; %(days)s is outside that.", most=MAX_PAUSE_DAYS, days=days
+            )
+        )
     return today + timedelta(days=days - 1)
 
 
@@ -125,28 +160,39 @@ def parse_day_range(text: str, today: date) -> tuple[date, date]:
     parts = [day for day in read if day is not None]
     if len(read) > 2 or len(parts) < len(read):
         raise PreferenceError(
-            f"`{text[:40]}` is not a day or a range; write `2026-12-24..2027-01-02`, or one day as `2026-12-24`."
+            lazy_gettext(
+                "`%(given)s` is not a day or a range; write `2026-12-24..2027-01-02`, or one day as `2026-12-24`.",
+                given=text[:40],
+            )
         )
     first, last = parts[0], parts[-1]
     if last < first:
-        raise PreferenceError(f"{last} comes before {first}; put the first day first.")
+        raise PreferenceError(
+            lazy_gettext("%(last)s comes before %(first)s; put the first day first.", last=str(last), first=str(first))
+        )
     if last < today:
-        raise PreferenceError(f"{last} is already past; time off has to end today or later.")
+        raise PreferenceError(
+            lazy_gettext("%(last)s is already past; time off has to end today or later.", last=str(last))
+        )
     if (last - first).days >= MAX_AWAY_DAYS:
         raise PreferenceError(
-            f"That is {(last - first).days + 1} days; time off can be at most {MAX_AWAY_DAYS} days at once."
+            lazy_gettext(
+                "That is %(days)s days; time off can be at most %(most)s days at once.",
+                days=(last - first).days + 1,
+                most=MAX_AWAY_DAYS,
+            )
         )
     return first, last
 
 
 def parse_days_list(words: list[str]) -> list[date]:
     if not words:
-        raise PreferenceError("Name at least one day, like `/coach holidays add 2026-12-25 2026-12-26`.")
+        raise PreferenceError(lazy_gettext("Name at least one day, like `/coach holidays add 2026-12-25 2026-12-26`."))
     days = []
     for word in words:
         day = read_iso_day(word)
         if day is None:
-            raise PreferenceError(f"`{word[:20]}` is not a day written YYYY-MM-DD.")
+            raise PreferenceError(lazy_gettext("`%(given)s` is not a day written YYYY-MM-DD.", given=word[:20]))
         days.append(day)
     return sorted(set(days))
 

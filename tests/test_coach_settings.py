@@ -89,19 +89,20 @@ def test_a_bad_time_is_refused_asking_for_hh_mm_and_changes_nothing(bot, session
 
 
 @pytest.mark.parametrize(
-    "text, stored",
+    "text, stored, shown",
     [
-        ("mon-fri", "mon,tue,wed,thu,fri"),
-        ("mon-thu,sat", "mon,tue,wed,thu,sat"),
-        ("monday,wednesday", "mon,wed"),
-        ("sat, mon", "mon,sat"),
-        ("Tue-Thu,tue", "tue,wed,thu"),
+        ("mon-fri", "mon,tue,wed,thu,fri", "Monday, Tuesday, Wednesday, Thursday, and Friday"),
+        ("mon-thu,sat", "mon,tue,wed,thu,sat", "Monday, Tuesday, Wednesday, Thursday, and Saturday"),
+        ("monday,wednesday", "mon,wed", "Monday and Wednesday"),
+        ("sat, mon", "mon,sat", "Monday and Saturday"),
+        ("Tue-Thu,tue", "tue,wed,thu", "Tuesday, Wednesday, and Thursday"),
+        ("lun-mer,sabato", "mon,tue,wed,sat", "Monday, Tuesday, Wednesday, and Saturday"),
     ],
 )
-def test_days_store_the_ordered_list_of_day_names(bot, sessions, text, stored):
+def test_days_store_the_ordered_list_of_day_names(bot, sessions, text, stored, shown):
     answer = coach(bot, f"days {text}")
     assert stored_rep(sessions).work_days == stored
-    assert stored.replace(",", ", ") in answer["text"]
+    assert f"Your tips now come on {shown}." in answer["text"]
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,10 @@ def test_lang_stores_the_choice_and_answers_in_that_language(bot, sessions):
 
 def test_an_unsupported_language_is_refused_and_changes_nothing(bot, sessions):
     coach(bot, "lang it")
-    assert_refused_and_nothing_changed(bot, sessions, "lang fr", "choose `en` or `it`")
+    before = snapshot(sessions)
+    answer = coach(bot, "lang fr")["text"]
+    assert "scegli `en` o `it`" in answer and "Non è stato salvato nulla." in answer
+    assert snapshot(sessions) == before
     assert stored_rep(sessions).language == "it"
 
 
@@ -207,11 +211,11 @@ def test_a_rep_who_leads_no_team_is_politely_refused_team_holidays(bot, sessions
 def test_a_lead_adds_team_holidays_once_each_and_lists_them(bot, sessions, lead):
     assert "none yet" in coach(bot, "holidays", lead)["text"]
     answer = coach(bot, "holidays add 2026-12-26 2026-12-25", lead)
-    assert "No tips for Tier 1 on Fri 25 Dec 2026, Sat 26 Dec 2026" in answer["text"]
+    assert "No tips for Tier 1 on Fri 25 Dec 2026 and Sat 26 Dec 2026." in answer["text"]
     coach(bot, "holidays add 2026-12-25 2026-12-25", lead)
 
     assert sorted(holiday.day for holiday in rows(sessions, TeamHoliday)) == [date(2026, 12, 25), date(2026, 12, 26)]
-    assert "Holidays ahead for Tier 1:* Fri 25 Dec 2026, Sat 26 Dec 2026" in coach(bot, "holidays", lead)["text"]
+    assert "Holidays ahead for Tier 1:* Fri 25 Dec 2026 and Sat 26 Dec 2026" in coach(bot, "holidays", lead)["text"]
 
 
 @pytest.mark.parametrize(
@@ -230,16 +234,18 @@ def test_bad_team_holidays_from_a_lead_are_refused_and_change_nothing(bot, sessi
 
 def test_settings_show_the_defaults_for_a_new_rep(bot):
     text = coach(bot, "settings")["text"]
-    assert "time: 09:30 (Europe/Rome)" in text and "days: mon, tue, wed, thu, fri" in text
-    assert "language: en" in text and "paused: no" in text
+    assert "time: 09:30 (Europe/Rome)" in text and "days: Monday, Tuesday, Wednesday, Thursday, and Friday" in text
+    assert "language: English" in text and "paused: no" in text
 
 
 def test_settings_reflect_earlier_changes(bot):
     for change in ("time 07:45", "days mon-thu,sat", "lang it", "pause 3 days"):
         coach(bot, change)
     text = coach(bot, "settings")["text"]
-    assert "time: 07:45 (Europe/Rome)" in text and "days: mon, tue, wed, thu, sat" in text
-    assert "language: it" in text and "paused: through Wed 25 Nov 2026" in text
+    assert "ora: 07:45 (Europe/Rome)" in text and "giorni: lunedì, martedì, mercoledì, giovedì e sabato" in text
+    assert "lingua: italiano" in text and "in pausa: fino a mer 25 nov 2026 compreso" in text
+
+    coach(bot, "lang en")
 
     coach(bot, "pause")
     assert "paused: until you resume" in coach(bot, "settings")["text"]
