@@ -83,15 +83,17 @@ class SeenRequests:
         self.engine = engine
         with engine.connect() as connection:
             self._record = insert_skipping_taken(connection, SeenRequest, ("signature",), returning=("signature",))
-        # On PostgreSQL, every request's INSERT goes straight to the driver, committing by itself: one round trip
-        # and a fifth of the CPU of the same statement through SQLAlchemy's execution (0.05 against 0.29 ms), which
-        # cost more than the rest of the guard (docs/performance.md). SQLite keeps the plain way: its connections
-        # begin their transactions themselves (see coaching.db), and it serves one process.
+        # On PostgreSQL, every request's INSERT goes straight to the driver, on a connection each answering thread
+        # keeps for it in autocommit: one round trip, and a fifth of the CPU of the same statement through a pooled
+        # connection and SQLAlchemy's execution, which had cost more than the rest of the guard (docs/performance.md).
+        # SQLite keeps the plain way: its connections begin their transactions themselves (see coaching.db), and it
+        # serves one process.
         self._driver_sql = (
             str(self._record.compile(dialect=engine.dialect, column_keys=["signature", "seen_at"]))
             if engine.dialect.name == "postgresql"
             else None
         )
+        self._drivers = threading.local()
         self._next_prune = datetime.min.replace(tzinfo=UTC)
         self._prune_lock = threading.Lock()
 
@@ -114,16 +116,15 @@ class SeenRequests:
         return first
 
     def _record_through_driver(self, sql: str, row: dict[str, object]) -> bool:
-        pooled = self.engine.raw_connection()
-        try:
-            driver: Any = pooled.driver_connection  # a psycopg Connection
+        driver: Any = getattr(self._drivers, "connection", None)  # a psycopg Connection
+        if driver is None or driver.closed:
+            pooled = self.engine.raw_connection()
+            driver = pooled.driver_connection
+            pooled.detach()  # kept by this thread, outside the pool (made with the pool's settings)
             driver.autocommit = True
-            try:
-                return driver.execute(sql, row).fetchone() is not None
-            finally:
-                driver.autocommit = False
+            self._drivers.connection = driver
+        try:
+            return driver.execute(sql, row).fetchone() is not None
         except Exception:
-            pooled.invalidate()  # as SQLAlchemy would: a connection in an unknown state goes back to no one
+            driver.close()  # in an unknown state: the thread's next request opens another
             raise
-        finally:
-            pooled.close()
