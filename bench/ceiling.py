@@ -36,6 +36,7 @@ from bot.entrypoints.arguments import positive_int
 from coaching.definition import MetricDefinition, ScorecardDefinition, default_definition
 from coaching.evidence import Sample, probability_worse
 from coaching.library import default_library
+from coaching.summary import EVIDENCE_WEEKS, RISK_CONFIDENCE
 
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9)
 # The thresholds searched for the best recall at the targets' precision.
@@ -159,6 +160,8 @@ class Tallies:
     risk: dict[int, Judged] = field(default_factory=dict)
     # Per recognition rule: the rep-weeks it lets be celebrated, and how many of them were truly struggling.
     celebrated: dict[tuple[float, float], list[int]] = field(default_factory=dict)
+    # The product's at-risk rule (coaching.summary.risks, by level), as a flag of 0 or 1 per rep-week.
+    product_risk: Judged = field(default_factory=Judged)
 
 
 def judge(found: Seed) -> Tallies:
@@ -212,7 +215,25 @@ def judge(found: Seed) -> Tallies:
                     (found.shortfall(m, found.mean_truth(rep, m, week_days)) for m in found.customer()), default=0.0
                 )
                 judged.cases.append((flag, bool(struggling), worst, known))
+            if found.between(rep, week_start, monday - timedelta(days=1)):
+                flagged = product_flags(found, rep, monday)
+                tallies.product_risk.cases.append((float(flagged), bool(struggling), 0.0, False))
     return tallies
+
+
+def product_flags(found: Seed, rep: SimRep, monday: date) -> bool:
+    """coaching.summary's rule on the week before `monday`: a customer metric below target that week and more likely
+    below than not on four weeks, or focus_confidence likely on them."""
+    targets, last_week = found.world.targets, monday - timedelta(weeks=1)
+    evidence = found.between(rep, monday - timedelta(weeks=EVIDENCE_WEEKS), monday - timedelta(days=1))
+    week = found.between(rep, last_week, monday - timedelta(days=1))
+    for metric in found.customer():
+        likely = probability_worse(metric, sample(metric, evidence), targets[metric.key])
+        now = sample(metric, week).value
+        below_now = now is not None and not metric.meets(now, targets[metric.key])
+        if likely >= found.definition.focus_confidence or (below_now and likely >= RISK_CONFIDENCE):
+            return True
+    return False
 
 
 def recognise(found: Seed, rep: SimRep, monday: date, celebrated: dict[tuple[float, float], list[int]]) -> None:
@@ -318,6 +339,10 @@ def show(report: Report, tallies: Sequence[Tallies]) -> None:
         report.spread(
             f"{weeks} wk, the weeks' true mean known exactly: precision", present(r.known_mean()[1] for r in risk), "%"
         )
+    product = [tally.product_risk for tally in tallies]
+    print("\nthe lead's at-risk flag as coaching.summary raises it (below target this week and 50% likely, or 80%)")
+    report.spread("the product's rule: recall", present(r.recall(0.5) for r in product), "%", AtLeast(90))
+    report.spread("the product's rule: precision", present(r.precision(0.5) for r in product), "%", AtLeast(80))
     print("\nrecognition: rep-weeks that may be celebrated, and of them truly struggling (per seed)")
     for rule in RECOGNITION_RULES:
         name = f"4 wk {rule[0]:.0%} sure" + (f", last 2 wk {rule[1]:.0%} sure" if rule[1] else "")
