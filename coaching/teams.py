@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
 from coaching.definition import ScorecardDefinition
-from coaching.i18n import LANGUAGES, SOURCE_LANGUAGE, Language
+from coaching.i18n import LANGUAGES, SOURCE_LANGUAGE, Language, lazy_gettext
 from coaching.models import Rep, Team, TeamMember, TeamTarget
 from coaching.preferences import chosen_language, parse_language
 from coaching.refusals import Refusal
@@ -23,9 +23,9 @@ class TeamError(Refusal):
 
 def create_team(session: Session, workspace_id: str, name: str, channel_id: str | None = None) -> Team:
     if not name or len(name) > MAX_TEAM_NAME:
-        raise TeamError(f"A team name has 1 to {MAX_TEAM_NAME} characters.")
+        raise TeamError(lazy_gettext("A team name has 1 to %(most)s characters.", most=MAX_TEAM_NAME))
     if find_team(session, name, workspace_id):
-        raise TeamError(f"There is already a team named {name}.")
+        raise TeamError(lazy_gettext("There is already a team named %(team)s.", team=name))
     team = Team(workspace_id=workspace_id, name=name, channel_id=channel_id)
     session.add(team)
     session.flush()
@@ -147,23 +147,33 @@ def targets_by_team(
 def parse_targets(words: list[str], definition: ScorecardDefinition) -> dict[str, float]:
     """`fcr_rate=75%` or `csat=4.6` pairs; rates may be written as percentages or fractions."""
     if not words:
-        raise TeamError("Give at least one target, like `fcr_rate=75% csat=4.6`.")
+        raise TeamError(lazy_gettext("Give at least one target, like `fcr_rate=75%% csat=4.6`."))
     by_key = definition.by_key()
     targets = {}
     for word in words:
         key, _, raw = word.partition("=")
         metric = by_key.get(key.lower())
         if metric is None:
-            raise TeamError(f"`{key[:30]}` is not a scorecard metric; use one of {', '.join(by_key)}.")
+            raise TeamError(
+                lazy_gettext(
+                    "`%(given)s` is not a scorecard metric; use one of %(keys)s.",
+                    given=key[:30],
+                    keys=", ".join(by_key),
+                )
+            )
         text = raw.strip().rstrip("%").replace(",", ".")
         try:
             value = float(text)
         except ValueError:
-            raise TeamError(f"`{word[:40]}` needs a number, like `{metric.key}=80%`.") from None
+            raise TeamError(
+                lazy_gettext("`%(given)s` needs a number, like `%(key)s=80%%`.", given=word[:40], key=metric.key)
+            ) from None
         if metric.kind == "rate" and (raw.strip().endswith("%") or value > 1):
             value /= 100
         limit = 1 if metric.kind == "rate" else (5 if metric.key == "csat" else 240)
         if not 0 < value <= limit or (metric.key == "csat" and value < 1):
-            raise TeamError(f"A target for `{metric.key}` of {raw} is not plausible.")
+            raise TeamError(
+                lazy_gettext("A target for `%(key)s` of %(given)s is not plausible.", key=metric.key, given=raw)
+            )
         targets[metric.key] = value
     return targets

@@ -101,3 +101,47 @@ def test_lang_switches_every_later_answer(bot, sessions):
     assert "I tuoi consigli ora arrivano in italiano." in coach(bot, "lang it")["text"]
     assert "Ora i tuoi consigli arrivano alle 08:15" in coach(bot, "time 08:15")["text"]
     assert "Your tips now come in English." in coach(bot, "lang en")["text"]
+
+
+def test_team_commands_answer_an_italian_admin_in_italian_and_an_english_one_in_english(bot, slack):
+    slack.add_user("U0ADA", is_admin=True)
+    slack.add_user("U0ALDO", is_admin=True, locale="it-IT")
+
+    assert "Team *A* created; its posts go to <#C0A>." in coach(bot, "team create A <#C0A|a>", "U0ADA")["text"]
+    italian = coach(bot, "team create B <#C0B|b>", "U0ALDO")["text"]
+    assert "Team *B* creato; i suoi post vanno in <#C0B>." in italian
+    assert (
+        "Aggiunti a *B*: <@U0ANNA> e <@U0BRUNO>." in coach(bot, "team add B <@U0ANNA|a> <@U0BRUNO|b>", "U0ALDO")["text"]
+    )
+    assert "<@U0LENA> ora guida *B*." in coach(bot, "team lead B <@U0LENA|l>", "U0ALDO")["text"]
+    targets = coach(bot, "team targets B fcr_rate=75% csat=4,6", "U0ALDO")["text"]
+    assert "Nuovi target per *B*: Risoluzione al primo contatto 75% e CSAT 4,6." in targets
+
+    listed = coach(bot, "team list", "U0ALDO")["text"]
+    assert "• *B* · <#C0B> · lead: <@U0LENA> · 2 colleghi" in listed and "lead: nessuno · 0 colleghi" in listed
+    assert "• *B* · <#C0B> · leads: <@U0LENA> · 2 reps" in coach(bot, "team list", "U0ADA")["text"]
+
+
+@pytest.mark.parametrize(
+    "text, english, italian",
+    [
+        ("team fly", "Use `/coach team create|add|remove|lead|targets|lang|list …`", "Usa `/coach team create|"),
+        ("team add Z <@U0BRUNO|b>", "There is no team named Z.", "Non esiste un team chiamato Z."),
+        ("team targets A speed=3", "`speed` is not a scorecard metric", "`speed` non è una metrica della scorecard"),
+        ("team targets A csat=lots", "`csat=lots` needs a number", "`csat=lots` ha bisogno di un numero"),
+        ("team create A <#C0A|a>", "There is already a team named A.", "Esiste già un team chiamato A."),
+    ],
+)
+def test_a_team_refusal_is_in_the_admins_language(bot, sessions, slack, text, english, italian):
+    slack.add_user("U0ADA", is_admin=True)
+    slack.add_user("U0ALDO", is_admin=True, locale="it-IT")
+    coach(bot, "team create A <#C0A|a>", "U0ADA")
+    coach(bot, "settings", "U0ALDO")
+    before = snapshot(sessions)
+
+    in_english = coach(bot, text, "U0ADA")["text"]
+    in_italian = coach(bot, text, "U0ALDO")["text"]
+
+    assert english in in_english and "Nothing was saved." in in_english
+    assert italian in in_italian and "Non è stato salvato nulla." in in_italian
+    assert snapshot(sessions) == before

@@ -52,7 +52,7 @@ def teams(bot, sessions, slack):
 def test_an_admin_builds_teams_and_everyone_can_list_them(teams, sessions):
     listed = coach(teams, "team list", "U0ANNA")
     assert "*Team A* · <#C0TEAMA> · leads: <@U0LENA> · 2 reps" in listed
-    assert "*B* · <#C0TEAMB> · leads: <@U0LUCA> · 1 reps" in listed
+    assert "*B* · <#C0TEAMB> · leads: <@U0LUCA> · 1 rep\n" in listed
     assert "Removed from *Team A*: <@U0BRUNO>" in coach(teams, f'team remove "Team A" {tagged("U0BRUNO")}', "U0ADA")
     assert "nobody (they were not in it)" in coach(teams, f'team remove "Team A" {tagged("U0BRUNO")}', "U0ADA")
 
@@ -100,7 +100,7 @@ def test_a_named_admin_can_manage_teams(teams, sessions):
 
 def test_team_targets_override_the_default_in_the_scorecard(teams, sessions):
     answer = coach(teams, 'team targets "Team A" fcr_rate=75% csat=4.6', "U0LENA")  # a lead may set their team's
-    assert "New targets for *Team A*: First-contact resolution 75%, CSAT 4.6" in answer
+    assert "New targets for *Team A*: First-contact resolution 75% and CSAT 4.6." in answer
     text = teams.slash("/scorecard", "", user="U0ANNA").json()["blocks"][3]["text"]["text"]
     assert "First-contact resolution: *80%* · target 75%" in text
     carla = teams.slash("/scorecard", "", user="U0CARLA").json()["blocks"][3]["text"]["text"]

@@ -12,7 +12,7 @@ from bot.delivery.sender import OutboxSender
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access, preferences
-from coaching.i18n import lazy_gettext, translator
+from coaching.i18n import Translator, lazy_gettext, translator
 from coaching.kudos import give_kudos
 from coaching.reps import get_or_create_rep
 from coaching.summary import week_of
@@ -43,7 +43,9 @@ def team(request: CoachRequest) -> Message:
     }
     handler = actions.get(action.lower())
     if handler is None:
-        raise TeamError("Use `/coach team create|add|remove|lead|targets|lang|list …`; `/coach help` shows each.")
+        raise TeamError(
+            lazy_gettext("Use `/coach team create|add|remove|lead|targets|lang|list …`; `/coach help` shows each.")
+        )
     return handler(request, rest)
 
 
@@ -51,9 +53,15 @@ def create(request: CoachRequest, rest: str) -> Message:
     _require_admin(request)
     name, words = split_name(rest)
     if len(words) != 1:
-        raise TeamError("Use `/coach team create NAME #channel`.")
+        raise TeamError(lazy_gettext("Use `/coach team create NAME #channel`."))
     new = create_team(request.session, request.rep.workspace_id, name, channel_id(words[0]))
-    return simple(f":busts_in_silhouette: Team *{new.name}* created; its posts go to <#{new.channel_id}>.")
+    return simple(
+        request.translator.gettext(
+            ":busts_in_silhouette: Team *%(team)s* created; its posts go to %(channel)s.",
+            team=escape(new.name),
+            channel=_channel(new.channel_id),
+        )
+    )
 
 
 def add(request: CoachRequest, rest: str) -> Message:
@@ -61,14 +69,32 @@ def add(request: CoachRequest, rest: str) -> Message:
     added = [user for user in users if add_member(request.session, found, _rep(request, user))]
     if any([queue_welcome(session=request.session, deps=request.deps, rep=_rep(request, user)) for user in added]):
         request.after.append(lambda: OutboxSender(request.deps).drain())
-    return simple(f":heavy_plus_sign: Added to *{found.name}*: {_mentions(added) or 'nobody new'}.")
+    say = request.translator
+    if not added:
+        return simple(say.gettext(":heavy_plus_sign: Added to *%(team)s*: nobody new.", team=escape(found.name)))
+    return simple(
+        say.gettext(
+            ":heavy_plus_sign: Added to *%(team)s*: %(reps)s.", team=escape(found.name), reps=_mentions(say, added)
+        )
+    )
 
 
 def remove(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     removed = [user for user in users if remove_member(request.session, found, _rep(request, user))]
+    say = request.translator
+    if not removed:
+        return simple(
+            say.gettext(
+                ":heavy_minus_sign: Removed from *%(team)s*: nobody (they were not in it).", team=escape(found.name)
+            )
+        )
     return simple(
-        f":heavy_minus_sign: Removed from *{found.name}*: {_mentions(removed) or 'nobody (they were not in it)'}."
+        say.gettext(
+            ":heavy_minus_sign: Removed from *%(team)s*: %(reps)s.",
+            team=escape(found.name),
+            reps=_mentions(say, removed),
+        )
     )
 
 
@@ -76,7 +102,16 @@ def lead(request: CoachRequest, rest: str) -> Message:
     found, users = _admin_team_and_users(request, rest)
     for user in users:
         add_member(request.session, found, _rep(request, user), is_lead=True)
-    return simple(f":star: {_mentions(users)} now lead{'s' if len(users) == 1 else ''} *{found.name}*.")
+    say = request.translator
+    return simple(
+        say.ngettext(
+            ":star: %(leads)s now leads *%(team)s*.",
+            ":star: %(leads)s now lead *%(team)s*.",
+            len(users),
+            leads=_mentions(say, users),
+            team=escape(found.name),
+        )
+    )
 
 
 def targets(request: CoachRequest, rest: str) -> Message:
@@ -90,12 +125,17 @@ def targets(request: CoachRequest, rest: str) -> Message:
             )
         )
     if found is None:
-        raise TeamError(f"There is no team named {name}.")
+        raise TeamError(lazy_gettext("There is no team named %(team)s.", team=name))
     chosen = parse_targets(words, request.deps.definition)
     set_targets(request.session, found, chosen)
     by_key = request.deps.definition.by_key()
-    listed = ", ".join(f"{by_key[key].label} {by_key[key].format(value)}" for key, value in chosen.items())
-    return simple(f":dart: New targets for *{found.name}*: {listed}.")
+    say, language = request.translator, request.language
+    listed = say.list_of(
+        f"{by_key[key].label_in(language)} {by_key[key].format(value, language)}" for key, value in chosen.items()
+    )
+    return simple(
+        say.gettext(":dart: New targets for *%(team)s*: %(targets)s.", team=escape(found.name), targets=listed)
+    )
 
 
 def team_lang(request: CoachRequest, rest: str) -> Message:
@@ -121,13 +161,22 @@ def team_lang(request: CoachRequest, rest: str) -> Message:
 def listing(request: CoachRequest, rest: str) -> Message:
     teams = list_teams(request.session, request.rep.workspace_id)
     if not teams:
-        return simple("No teams yet. An admin creates one with `/coach team create NAME #channel`.")
+        return simple(
+            request.translator.gettext("No teams yet. An admin creates one with `/coach team create NAME #channel`.")
+        )
+    say = request.translator
     lines = [
-        f"• *{found.name}* · {'<#' + found.channel_id + '>' if found.channel_id else 'no channel'} · "
-        f"leads: {_mentions([rep.user_id for rep in leads]) or 'none'} · {len(reps)} reps"
+        say.ngettext(
+            "• *%(team)s* · %(channel)s · leads: %(leads)s · %(num)s rep",
+            "• *%(team)s* · %(channel)s · leads: %(leads)s · %(num)s reps",
+            len(reps),
+            team=escape(found.name),
+            channel=_channel(found.channel_id) if found.channel_id else say.gettext("no channel"),
+            leads=_mentions(say, [rep.user_id for rep in leads]) or say.gettext("none"),
+        )
         for found, leads, reps in teams
     ]
-    return simple("*Teams*\n" + "\n".join(lines))
+    return simple(say.gettext("*Teams*") + "\n" + "\n".join(lines))
 
 
 def admin(request: CoachRequest) -> Message:
@@ -135,13 +184,21 @@ def admin(request: CoachRequest) -> Message:
     users = user_ids(request.words)
     for user in users:
         _rep(request, user).named_admin = True
-    return simple(f":key: {_mentions(users)} can now manage teams.")
+    say = request.translator
+    return simple(
+        say.ngettext(
+            ":key: %(people)s can now manage teams.",
+            ":key: %(people)s can now manage teams.",
+            len(users),
+            people=_mentions(say, users),
+        )
+    )
 
 
 def kudos(request: CoachRequest) -> Message:
     words = request.text.split(maxsplit=2)
     if len(words) < 3 or words[1].lower() != "for":
-        raise TeamError("Use `/coach kudos @rep for what they did`.")
+        raise TeamError(lazy_gettext("Use `/coach kudos @rep for what they did`."))
     receiver_id = user_id(words[0])
     receiver = _rep(request, receiver_id)
     giver = request.rep
@@ -155,36 +212,54 @@ def kudos(request: CoachRequest) -> Message:
     )
     queue_kudos(session=request.session, deps=request.deps, giver=giver, receiver=receiver, given=given)
     request.after.append(lambda: OutboxSender(request.deps).drain())
+    say = request.translator
     if given.public:
-        return simple(f":clap: Kudos to {mention(receiver_id)} posted in <#{given.channel_id}>.")
+        return simple(
+            say.gettext(
+                ":clap: Kudos to %(rep)s posted in %(channel)s.",
+                rep=mention(receiver_id),
+                channel=_channel(given.channel_id),
+            )
+        )
     return simple(
-        f":clap: {mention(receiver_id)} prefers not to be named in team posts, so your kudos went to them directly."
+        say.gettext(
+            ":clap: %(rep)s prefers not to be named in team posts, so your kudos went to them directly.",
+            rep=mention(receiver_id),
+        )
     )
 
 
 def recognition(request: CoachRequest) -> Message:
     choice = request.text.lower()
     if choice not in ("on", "off"):
-        raise TeamError("Use `/coach recognition off` to keep your name out of team posts, `on` to be named again.")
+        raise TeamError(
+            lazy_gettext("Use `/coach recognition off` to keep your name out of team posts, `on` to be named again.")
+        )
     request.rep.recognition_opt_out = choice == "off"
+    say = request.translator
     if choice == "off":
-        return simple(":see_no_evil: Your name stays out of recognition and kudos posts; kudos reach you directly.")
-    return simple(":tada: Your wins can be celebrated in your team's channel again.")
+        return simple(
+            say.gettext(":see_no_evil: Your name stays out of recognition and kudos posts; kudos reach you directly.")
+        )
+    return simple(say.gettext(":tada: Your wins can be celebrated in your team's channel again."))
 
 
 def summary(request: CoachRequest) -> Message:
     led = teams_led_by(request.session, request.rep)
     if not led:
-        raise TeamError("Weekly summaries are for team leads.")
+        raise TeamError(lazy_gettext("Weekly summaries are for team leads."))
     week = week_of(request.today)
     stamp = request.deps.now().isoformat()
     for found in led:
         key = f"summary-now:{found.id}:{request.rep.id}:{stamp}"
         queue_summary(session=request.session, deps=request.deps, team=found, lead=request.rep, week=week, key=key)
     request.after.append(lambda: OutboxSender(request.deps).drain(timedelta(seconds=30)))
+    say = request.translator
     return simple(
-        f":bar_chart: Your summary for {', '.join(found.name for found in led)} (this week so far) "
-        "is on its way to your DMs."
+        say.gettext(
+            ":bar_chart: Your summary for %(teams)s (this week so far) is on its way to your DMs.",
+            teams=say.list_of(escape(found.name) for found in led),
+        )
     )
 
 
@@ -198,7 +273,7 @@ def _admin_team_and_users(request: CoachRequest, rest: str):
     name, words = split_name(rest)
     found = find_team(request.session, name, request.rep.workspace_id)
     if found is None:
-        raise TeamError(f"There is no team named {name}. `/coach team list` shows them.")
+        raise TeamError(lazy_gettext("There is no team named %(team)s. `/coach team list` shows them.", team=name))
     return found, user_ids(words)
 
 
@@ -206,8 +281,12 @@ def _rep(request: CoachRequest, user: str):
     return get_or_create_rep(request.session, request.rep.workspace_id, user)
 
 
-def _mentions(users: list[str]) -> str:
-    return ", ".join(mention(user) for user in users)
+def _channel(channel: str | None) -> str:
+    return f"<#{channel}>"
+
+
+def _mentions(say: Translator, users: list[str]) -> str:
+    return say.list_of(mention(user) for user in users)
 
 
 HANDLERS: dict[str, Handler] = {
