@@ -91,7 +91,7 @@ def test_settings_on_the_home_tab_change_the_reps_preferences(bot, sessions):
     view = click_home(bot, {"type": "button", "action_id": "home_pause", "value": "pause"})
     stored = rep(sessions)
     assert (stored.nudge_time, stored.language, stored.work_days) == ("07:15", "it", "mon,wed")
-    assert stored.paused_until is not None and "Resume tips" in str(view)
+    assert stored.paused_until is not None and "Riprendi i consigli" in str(view)  # in the language just chosen
     click_home(bot, {"type": "button", "action_id": "home_pause", "value": "resume"})
     assert rep(sessions).paused_until is None
 

@@ -14,8 +14,9 @@ from bot.ids import Action
 from bot.slack.context import who, workspace
 from bot.slack.home_tab import publish_home, refresh_home
 from bot.slack.payloads import ActionPart, actions_part, tell
-from bot.slack.profiles import rep_with_profile
+from bot.slack.profiles import reader_language, rep_with_profile
 from coaching import preferences
+from coaching.i18n import lazy_gettext
 from coaching.refusals import Refusal
 from coaching.reps import local_today
 
@@ -47,7 +48,7 @@ def register(app: App, deps: Deps) -> None:
             except Refusal as error:
                 ack()
                 # The Home tab has no ephemeral answer: `tell` says why in the app's own DM.
-                refused = problem(str(error))
+                refused = problem(error.message, language=reader_language(deps.sessions, client, *who(context)))
                 after_answer(lambda: tell(context, refused))
                 return
             ack()
@@ -70,7 +71,7 @@ def register(app: App, deps: Deps) -> None:
 def _chosen(value: str | None) -> str:
     if not value:
         raise preferences.PreferenceError(
-            "Slack sent that setting without a choice in it; pick again on your Home tab."
+            lazy_gettext("Slack sent that setting without a choice in it; pick again on your Home tab.")
         )
     return value
 
