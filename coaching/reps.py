@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from coaching.db import insert_skipping_taken
 from coaching.models import Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -72,11 +73,38 @@ def profile_is_stale(rep: Rep | RepProfile, now: datetime) -> bool:
 def update_profile(
     rep: Rep, tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None = None
 ) -> None:
-    rep.tz = tz if tz and _known_zone(tz) else DEFAULT_TZ
-    rep.locale = locale
-    rep.profile_fetched_at = now
-    if slack_admin is not None:
-        rep.slack_admin = slack_admin
+    for name, value in _profile(tz, locale, now, slack_admin).items():
+        setattr(rep, name, value)
+
+
+def add_rep_with_profile(
+    session: Session,
+    workspace_id: str,
+    user_id: str,
+    *,
+    tz: str | None,
+    locale: str | None,
+    now: datetime,
+    slack_admin: bool | None,
+) -> RepProfile | None:
+    """Stores someone new with their Slack profile in one `INSERT`; None if they were stored meanwhile (by their
+    own other request), to be read and updated as anyone known is."""
+    profile = _profile(tz, locale, now, slack_admin)
+    connection = session.connection()
+    added = connection.execute(
+        insert_skipping_taken(connection, Rep, ("workspace_id", "user_id"), returning=("id",)),
+        {"workspace_id": workspace_id, "user_id": user_id, **profile},
+    ).first()
+    return None if added is None else RepProfile(added.id, _zone(tz), now, None, locale)
+
+
+def _profile(tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None) -> dict[str, object]:
+    known: dict[str, object] = {"tz": _zone(tz), "locale": locale, "profile_fetched_at": now}
+    return known if slack_admin is None else known | {"slack_admin": slack_admin}
+
+
+def _zone(tz: str | None) -> str:
+    return tz if tz and _known_zone(tz) else DEFAULT_TZ
 
 
 def local_today(rep: Rep | RepProfile, now: datetime) -> date:

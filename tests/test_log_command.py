@@ -119,6 +119,23 @@ def test_a_stalled_users_info_holds_up_only_the_newcomers_who_wait_for_it(bot, s
     assert not [record for record in caplog.records if record.levelno >= logging.WARNING]  # leaving a lane is quiet
 
 
+def test_a_newcomers_two_first_logs_at_once_store_one_rep_and_both_figures(bot, sessions, slack):
+    slack.add_user("U0TWICE", tz="Asia/Tokyo")
+    stalled = slack.hold("users.info")
+    with ThreadPoolExecutor(2) as clients:
+        first = clients.submit(bot.log, "contacts=12", "U0TWICE")
+        second = clients.submit(bot.log, "contacts=12 fcr=9", "U0TWICE")  # the same day either way round
+        slack.wait_for("users.info", count=2)  # both wait on Slack: neither has stored the rep yet
+        stalled.set()
+        answers = [first.result(timeout=10), second.result(timeout=10)]
+
+    assert all(":x:" not in answer["text"] for answer in answers)
+    with sessions() as session:
+        reps = session.scalars(select(Rep).where(Rep.user_id == "U0TWICE")).all()
+    assert [(rep.tz, rep.profile_fetched_at is not None) for rep in reps] == [("Asia/Tokyo", True)]
+    assert [(day.contacts, day.fcr) for day in logged_days(sessions, "U0TWICE")] == [(12, 9)]
+
+
 def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):
     bot.log("contacts=10")
     bot.log("fcr=5")

@@ -16,7 +16,14 @@ from bot.slack.lanes import before_waiting_on_slack, in_quick_lane
 from coaching.i18n import Language
 from coaching.models import Rep
 from coaching.preferences import chosen_language, language
-from coaching.reps import RepProfile, find_profile, get_or_create_rep, profile_is_stale, update_profile
+from coaching.reps import (
+    RepProfile,
+    add_rep_with_profile,
+    find_profile,
+    get_or_create_rep,
+    profile_is_stale,
+    update_profile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +56,13 @@ def profile_with_refresh(
             profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         asked = ask_slack(client, user_id)
+        if profile is None:
+            tz, locale, admin = (asked.tz, asked.locale, asked.slack_admin) if asked else (None, None, None)
+            added = add_rep_with_profile(
+                session, workspace_id, user_id, tz=tz, locale=locale, now=now, slack_admin=admin
+            )
+            if added is not None:
+                return added
         rep = get_or_create_rep(session, workspace_id, user_id)
         if profile_is_stale(rep, now):  # not fetched meanwhile by the same rep's other request
             _apply(rep, asked, now)
