@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from slack_bolt import App, BoltResponse
@@ -12,6 +12,7 @@ from slack_bolt.error import BoltError
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.errors import SlackClientError
 from slack_sdk.oauth.state_store import OAuthStateStore
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.blocks.kit import simple
 from bot.deps import Deps
@@ -20,12 +21,13 @@ from bot.listeners import register_all
 from bot.slack.client import make_client
 from bot.slack.installations import SCOPES
 from bot.slack.lanes import LeavesQuickLane
-from bot.slack.payloads import check_payload
+from bot.slack.payloads import payload_checker, stored_language
+from coaching.i18n import SOURCE_LANGUAGE, Language, lazy_gettext
 
 logger = logging.getLogger(__name__)
 
 _SLACK_CLIENT_LOG = "slack_sdk.web.base_client"
-SORRY = ":x: Something went wrong on our side and nothing was saved. Please try again in a minute."
+SORRY = lazy_gettext(":x: Something went wrong on our side and nothing was saved. Please try again in a minute.")
 
 
 class _SameTokenNotice(logging.Filter):
@@ -81,9 +83,9 @@ def build_app(
                 f"Slack cannot be reached at SLACK_API_URL {settings.slack_api_url} ({reason})"
             ) from None
     # Before any listener: a request whose parts do not fit is answered there and reaches none.
-    app.use(check_payload)
+    app.use(payload_checker(deps.sessions))
     register_all(app, deps)
-    app.error(on_error)
+    app.error(error_handler(deps))
     return app
 
 
@@ -100,14 +102,26 @@ def _quiet(name: str) -> Iterator[None]:
         logger.setLevel(level)
 
 
-def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
-    """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
-    if isinstance(error, LeavesQuickLane):
-        return None  # bot.entrypoints.web handles the request again, in the waiting lane
-    logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
-    if response is None:  # already acknowledged: nothing more can go back on this request
+def error_handler(deps: Deps) -> Callable[[Exception, dict, BoltResponse | None], BoltResponse | None]:
+    def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
+        """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
+        if isinstance(error, LeavesQuickLane):
+            return None  # bot.entrypoints.web handles the request again, in the waiting lane
+        logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
+        if response is None:  # already acknowledged: nothing more can go back on this request
+            return None
+        if "command" in body:
+            sorry = SORRY.in_language(_sorry_language(deps, body))
+            payload = {"response_type": "ephemeral", **simple(sorry)}
+            return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
         return None
-    if "command" in body:
-        payload = {"response_type": "ephemeral", **simple(SORRY)}
-        return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
-    return None
+
+    return on_error
+
+
+def _sorry_language(deps: Deps, body: dict) -> Language:
+    """The person's stored language; English when the failure was the database's own, which then cannot say."""
+    try:
+        return stored_language(deps.sessions, body.get("team_id"), body.get("user_id"))
+    except SQLAlchemyError:
+        return SOURCE_LANGUAGE

@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from coaching.i18n import lazy_gettext
 from coaching.refusals import Refusal
 
 
@@ -83,4 +84,4 @@ def read_payload(model: type[P], raw: object) -> P:
     try:
         return model.model_validate_json(raw if isinstance(raw, str | bytes) else "")
     except ValidationError:
-        raise BadPayload("That button is not one I recognise, so nothing was recorded.") from None
+        raise BadPayload(lazy_gettext("That button is not one I recognise, so nothing was recorded.")) from None

@@ -73,7 +73,7 @@ def test_block_actions_whose_actions_are_not_a_list_of_controls_are_answered(bot
     response = send(bot, button_click(bot, actions=actions))
 
     assert response.status_code == 200
-    assert UNREADABLE in answered_through_response_url(slack)
+    assert str(UNREADABLE) in answered_through_response_url(slack)
     assert (errors(), snapshot(sessions)) == ([], before)
 
 
@@ -125,7 +125,7 @@ def test_block_actions_without_actions_are_answered(bot, sessions, slack, errors
     response = send(bot, urlencode({"payload": json.dumps(payload)}))
 
     assert response.status_code == 200
-    assert UNREADABLE in answered_through_response_url(slack)
+    assert str(UNREADABLE) in answered_through_response_url(slack)
     assert (errors(), snapshot(sessions)) == ([], before)
 
 
@@ -183,7 +183,7 @@ def test_a_forged_nudge_button_on_the_home_tab_is_answered_in_the_dm(bot, sessio
             {"type": "timepicker", "action_id": Action.HOME_TIME}, "without a choice in it", id="no time chosen"
         ),
         pytest.param(
-            {"type": "timepicker", "action_id": Action.HOME_TIME, "selected_time": 930}, UNREADABLE, id="a number"
+            {"type": "timepicker", "action_id": Action.HOME_TIME, "selected_time": 930}, str(UNREADABLE), id="a number"
         ),
         pytest.param(
             {"type": "static_select", "action_id": Action.HOME_LANGUAGE, "selected_option": {"value": "klingon"}},
@@ -202,7 +202,7 @@ def test_a_forged_nudge_button_on_the_home_tab_is_answered_in_the_dm(bot, sessio
         ),
         pytest.param(
             {"type": "checkboxes", "action_id": Action.HOME_DAYS, "selected_options": "mon"},
-            UNREADABLE,
+            str(UNREADABLE),
             id="days as a string",
         ),
     ],
@@ -252,7 +252,7 @@ def test_a_log_form_in_a_shape_we_never_made_is_answered_in_the_form(bot, sessio
     answer = log_form(bot, view)
 
     assert answer["response_action"] == "update"
-    assert UNREADABLE in answer["view"]["blocks"][0]["text"]["text"]
+    assert str(UNREADABLE) in answer["view"]["blocks"][0]["text"]["text"]
     assert (errors(), snapshot(sessions)) == ([], before)
 
 
@@ -277,7 +277,7 @@ def test_a_slash_command_that_does_not_say_who_sent_it_is_answered(
 
     assert response.status_code == 200
     answer = response.json()
-    assert answer["response_type"] == "ephemeral" and NOBODY in answer["text"]
+    assert answer["response_type"] == "ephemeral" and str(NOBODY) in answer["text"]
     assert (errors(), snapshot(sessions)) == ([], before)
 
 

@@ -5,10 +5,11 @@ client, a control forged on a Home tab, an org-wide install whose events name no
 
 - `envelope_fault` (called by bot.entrypoints.slack_guard before Bolt sees the body): the fields Bolt itself
   indexes to route a request and build its context. Bolt cannot survive a body without them, so it gets a 400.
-- `check_payload`, a global Bolt middleware: the parts our listeners read. A request that does not fit is answered
-  here, in words, where Slack can show them (the command's ephemeral answer, the action's `response_url` or the
-  app's DM, the form itself), and no listener runs, so nothing is stored. Listeners then read the typed parts with
-  `command_part`, `actions_part` and `view_part`, and never index a raw body.
+- `payload_checker(sessions)`, a global Bolt middleware: the parts our listeners read. A request that does not
+  fit is answered here, in words (in the sender's language when we know them), where Slack can show them (the
+  command's ephemeral answer, the action's `response_url` or the app's DM, the form itself), and no listener runs,
+  so nothing is stored. Listeners then read the typed parts with `command_part`, `actions_part` and `view_part`,
+  and never index a raw body.
 """
 
 from __future__ import annotations
@@ -20,15 +21,21 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from slack_bolt import BoltContext, BoltResponse
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import Message, problem
+from coaching.i18n import SOURCE_LANGUAGE, Language, lazy_gettext
+from coaching.preferences import language
 from coaching.refusals import Refusal
+from coaching.reps import find_profile
 
 logger = logging.getLogger(__name__)
 
-UNREADABLE = "Slack sent that in a shape I cannot read, so I did nothing."
-NOBODY = "Slack sent that without saying who you are or which workspace you are in, so I did nothing."
+UNREADABLE = lazy_gettext("Slack sent that in a shape I cannot read, so I did nothing.")
+NOBODY = lazy_gettext("Slack sent that without saying who you are or which workspace you are in, so I did nothing.")
+
+Middleware = Callable[[dict, BoltContext, Callable[[], BoltResponse]], BoltResponse | None]
 
 _COMMAND, _ACTION, _VIEW = "repcoach_command", "repcoach_actions", "repcoach_view"
 # What a person sends (as against events): each must say who and in which workspace.
@@ -168,25 +175,41 @@ def envelope_fault(body: dict[str, Any]) -> str | None:
     return None
 
 
-def check_payload(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse | None:
-    """Bolt's global middleware: the request's parts into `context`, or the answer to a request that lacks them."""
-    kind = "command" if "command" in body else body.get("type")
-    try:
-        if kind == "event_callback":
-            return _event(body, context, next)
-        if kind == "command":
-            context[_COMMAND] = CommandPart.model_validate(body)
-        elif kind == "block_actions":
-            context[_ACTION] = BlockActions.model_validate(body)
-        elif kind == "view_submission":
-            context[_VIEW] = ViewSubmission.model_validate(body).view
-        if kind in _KINDS and not (isinstance(context.team_id, str) and isinstance(context.user_id, str)):
-            raise Refusal(NOBODY)
-    except (ValidationError, Refusal) as error:
-        refusal = str(error) if isinstance(error, Refusal) else UNREADABLE
-        logger.info("refused a %s Slack sent in a shape we do not read: %s", kind, _fault(error))
-        return _refused(kind, body, context, problem(refusal, nothing_saved=False))
-    return next()
+def payload_checker(sessions: sessionmaker[Session]) -> Middleware:
+    def check_payload(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        """Bolt's global middleware: the request's parts into `context`, or the answer to a request that lacks
+        them, in the sender's language when we know them."""
+        kind = "command" if "command" in body else body.get("type")
+        try:
+            if kind == "event_callback":
+                return _event(body, context, next)
+            if kind == "command":
+                context[_COMMAND] = CommandPart.model_validate(body)
+            elif kind == "block_actions":
+                context[_ACTION] = BlockActions.model_validate(body)
+            elif kind == "view_submission":
+                context[_VIEW] = ViewSubmission.model_validate(body).view
+            if kind in _KINDS and not (isinstance(context.team_id, str) and isinstance(context.user_id, str)):
+                raise Refusal(NOBODY)
+        except (ValidationError, Refusal) as error:
+            refusal = error.message if isinstance(error, Refusal) else UNREADABLE
+            logger.info("refused a %s Slack sent in a shape we do not read: %s", kind, _fault(error))
+            refused_in = stored_language(sessions, context.team_id, context.user_id)
+            return _refused(kind, body, context, problem(refusal, nothing_saved=False, language=refused_in))
+        return next()
+
+    return check_payload
+
+
+def stored_language(sessions: sessionmaker[Session], workspace_id: object, user_id: object) -> Language:
+    """The sender's own language when we hold their profile. English when the request does not say who sent it
+    (nobody can be identified), or for someone we have not met: asking Slack here would wait on it before any
+    listener runs, for a request that is refused anyway."""
+    if not (isinstance(workspace_id, str) and isinstance(user_id, str)):
+        return SOURCE_LANGUAGE
+    with sessions() as session:
+        profile = find_profile(session.connection(), workspace_id, user_id)
+    return SOURCE_LANGUAGE if profile is None else language(profile)
 
 
 def command_part(context: BoltContext) -> CommandPart:
@@ -253,7 +276,7 @@ def _json(payload: dict[str, Any]) -> BoltResponse:
 def _part(context: BoltContext, key: str, model: type[Any]) -> Any:
     part = context.get(key)
     if not isinstance(part, model):
-        raise RuntimeError(f"no {model.__name__} in the context: bot.slack.payloads.check_payload is not installed")
+        raise RuntimeError(f"no {model.__name__} in the context: bot.slack.payloads.payload_checker is not installed")
     return part
 
 
