@@ -130,6 +130,9 @@ def test_team_commands_answer_an_italian_admin_in_italian_and_an_english_one_in_
         ("team targets A speed=3", "`speed` is not a scorecard metric", "`speed` non è una metrica della scorecard"),
         ("team targets A csat=lots", "`csat=lots` needs a number", "`csat=lots` ha bisogno di un numero"),
         ("team create A <#C0A|a>", "There is already a team named A.", "Esiste già un team chiamato A."),
+        ("team create C general", "`general` is not a channel", "`general` non è un canale"),
+        ("team add A anna", "`anna` is not a person", "`anna` non è una persona"),
+        ('team add "A <@U0ANNA|a>', "needs its closing quote", "virgolette di chiusura"),
     ],
 )
 def test_a_team_refusal_is_in_the_admins_language(bot, sessions, slack, text, english, italian):

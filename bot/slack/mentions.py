@@ -6,6 +6,7 @@ import re
 
 from markupsafe import Markup
 
+from coaching.i18n import lazy_gettext
 from coaching.refusals import Refusal
 
 _USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
@@ -20,20 +21,24 @@ class MentionError(Refusal):
 def user_id(word: str) -> str:
     match = _USER.fullmatch(word)
     if not match:
-        raise MentionError(f"`{word[:30]}` is not a person; mention them with @, like @anna.")
+        raise MentionError(
+            lazy_gettext("`%(given)s` is not a person; mention them with @, like @anna.", given=word[:30])
+        )
     return match[1]
 
 
 def user_ids(words: list[str]) -> list[str]:
     if not words:
-        raise MentionError("Mention at least one person with @.")
+        raise MentionError(lazy_gettext("Mention at least one person with @."))
     return list(dict.fromkeys(user_id(word) for word in words))
 
 
 def channel_id(word: str) -> str:
     match = _CHANNEL.fullmatch(word)
     if not match:
-        raise MentionError(f"`{word[:30]}` is not a channel; pick one with #, like #support-tier-1.")
+        raise MentionError(
+            lazy_gettext("`%(given)s` is not a channel; pick one with #, like #support-tier-1.", given=word[:30])
+        )
     return match[1]
 
 
@@ -43,11 +48,11 @@ def split_name(text: str) -> tuple[str, list[str]]:
     if text[:1] in _QUOTES:
         end = text.find(_QUOTES[text[0]], 1)
         if end == -1:
-            raise MentionError("A quoted team name needs its closing quote.")
+            raise MentionError(lazy_gettext("A quoted team name needs its closing quote."))
         return text[1:end].strip(), text[end + 1 :].split()
     words = text.split()
     if not words:
-        raise MentionError("Name the team.")
+        raise MentionError(lazy_gettext("Name the team."))
     return words[0], words[1:]
 
 
