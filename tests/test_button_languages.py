@@ -90,3 +90,14 @@ def test_forget_me_cancelled_and_done_in_each_language(bot, annas_nudge):
     )
     done = forget_me_button(bot, Action.FORGET_ME_CONFIRM, ITALIAN)
     assert "Fatto: tutto ciò che RepCoach conservava su di te è stato cancellato." in done
+
+
+def test_a_form_we_cannot_read_is_answered_in_the_form_in_the_senders_language(bot, annas_nudge):
+    view = {"type": "modal", "callback_id": "log_day", "private_metadata": "", "state": {"values": [1, 2]}}
+    for user, said, close in (
+        ("U0BRUNO", "Slack sent that in a shape I cannot read", "Close"),
+        (ITALIAN, "Slack ha inviato questa richiesta in una forma che non riesco a leggere", "Chiudi"),
+    ):
+        body = interaction_body("view_submission", user, "1337.43.trigger", view=view)
+        answer = bot.post(body, signed_headers(body)).json()
+        assert said in answer["view"]["blocks"][0]["text"]["text"] and answer["view"]["close"]["text"] == close

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import Message, problem
-from coaching.i18n import SOURCE_LANGUAGE, Language, lazy_gettext
+from coaching.i18n import SOURCE_LANGUAGE, Language, lazy_gettext, translator
 from coaching.preferences import language
 from coaching.refusals import Refusal
 from coaching.reps import find_profile
@@ -195,7 +195,8 @@ def payload_checker(sessions: sessionmaker[Session]) -> Middleware:
             refusal = error.message if isinstance(error, Refusal) else UNREADABLE
             logger.info("refused a %s Slack sent in a shape we do not read: %s", kind, _fault(error))
             refused_in = stored_language(sessions, context.team_id, context.user_id)
-            return _refused(kind, body, context, problem(refusal, nothing_saved=False, language=refused_in))
+            refused = problem(refusal, nothing_saved=False, language=refused_in)
+            return _refused(kind, context, refused, translator(refused_in).gettext("Close"))
         return next()
 
     return check_payload
@@ -252,7 +253,7 @@ def _event(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -
     return next()
 
 
-def _refused(kind: object, body: dict, context: BoltContext, message: Message) -> BoltResponse:
+def _refused(kind: object, context: BoltContext, message: Message, close: str) -> BoltResponse:
     if kind == "command":
         return _json({"response_type": "ephemeral", **message})
     if kind == "view_submission":
@@ -260,7 +261,7 @@ def _refused(kind: object, body: dict, context: BoltContext, message: Message) -
         view = {
             "type": "modal",
             "title": {"type": "plain_text", "text": "RepCoach"},
-            "close": {"type": "plain_text", "text": "Close"},
+            "close": {"type": "plain_text", "text": close},
             "blocks": message["blocks"],
         }
         return _json({"response_action": "update", "view": view})
