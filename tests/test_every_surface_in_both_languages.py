@@ -2,10 +2,10 @@
 form and its field errors, the Home tab, the coaching DMs and the answers to their buttons, the weekly summary,
 recognition and kudos posts, and the welcome.
 
-A surface fails on a message left out of the catalog (its Italian would be its English, so a phrase of two words or
-more appears in both renderings once names, numbers, mentions, emoji and `code` such as commands and keys are taken
-out), and on a placeholder left unformatted. Commands and keys are typed the same in both languages, so the same
-command is sent by both readers.
+A surface fails on a message left out of the catalog (its Italian would be its English, so a phrase, even a word such
+as a button's label, appears in both renderings once names, numbers, mentions, emoji, `code` such as commands and
+keys, and the few words both languages write alike are taken out), and on a placeholder left unformatted. Commands
+and keys are typed the same in both languages, so the same command is sent by both readers.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import get_args
 
 import pytest
 
@@ -22,11 +23,15 @@ from bot.blocks.team import kudos_message, recognition_message, summary_message
 from bot.blocks.welcome import welcome_message
 from bot.dev.local_slack import TEAM_ID
 from bot.ids import Action
+from coaching.cycle import CADENCES
 from coaching.definition import default_definition
+from coaching.fields import FIELD_BY_KEY
 from coaching.i18n import Language
 from coaching.library import default_library
 from coaching.nudges import Focus, NudgeChoice
 from coaching.outcomes import record_day
+from coaching.periods import PeriodName
+from coaching.preferences import DAY_NAMES
 from coaching.recognition import weekly_recognition
 from coaching.reps import get_or_create_rep
 from coaching.summary import build_team_summary, week_of
@@ -49,15 +54,33 @@ LOGS = [
 SAME_IN_EVERY_LANGUAGE = re.compile(r"<[^>]*>|`[^`]*`|:[a-z0-9_+-]+:|\d+")
 PHRASE_BREAKS = re.compile(r"[\n.!?;:,•·()\[\]*_~\"“”=/%+–—…]+")
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Words written the same in both: names, units, "no", each language's own name in the language menu, timezones, and
+# the keywords typed after a command (keys, periods, days, cadences) where a list of them is not in `code`.
+KEYWORDS = [*FIELD_BY_KEY, *default_definition().by_key(), *DAY_NAMES, *get_args(PeriodName), *CADENCES]
+SAME_WORDS = {
+    "RepCoach",
+    "Alfa",
+    "Tier",
+    "Quiet",
+    "CSAT",
+    "target",
+    "min",
+    "no",
+    "English",
+    "Italiano",
+    "Europe",
+    "Rome",
+}
+SAME_WORDS |= {word for keyword in KEYWORDS for word in keyword.split("_")}
 LEFT_UNFORMATTED = re.compile(r"%\(|%s\b|\{\{|\}\}|\{%|%\}")
 
 
 def phrases(text: str) -> set[str]:
-    """The phrases of two words or more a reader reads, with what stays the same in every language taken out."""
+    """The phrases a reader reads, with what stays the same in every language taken out."""
     found = set()
     for piece in PHRASE_BREAKS.split(SAME_IN_EVERY_LANGUAGE.sub(" ", text)):
         words = WORD.findall(piece)
-        if len(words) >= 2:
+        if not set(words) <= SAME_WORDS:
             found.add(" ".join(words))
     return found
 
@@ -401,9 +424,12 @@ def test_recognition(sessions):
     assert_in_both_languages(recognition_message(recognition, "en"), recognition_message(recognition, "it"))
 
 
-def test_the_check_finds_an_untranslated_phrase_and_a_placeholder_left_unformatted():
+def test_the_check_finds_an_untranslated_phrase_or_word_and_a_placeholder_left_unformatted():
     with pytest.raises(AssertionError, match="English phrases"):
         assert_in_both_languages(":tada: *Alfa: this week's wins*", ":tada: *Alfa: this week's wins*")
+    helpful = {"type": "button", "text": {"type": "plain_text", "text": "Helpful"}, "value": "{}"}
+    with pytest.raises(AssertionError, match=r"\['Helpful'\]"):
+        assert_in_both_languages({"text": "Un consiglio", "blocks": [helpful]}, {"text": "A tip", "blocks": [helpful]})
     with pytest.raises(AssertionError, match="unformatted"):
         assert_in_both_languages("Logged %(day)s", "Registrato %(day)s")
     assert_in_both_languages("Logged `contacts=30` for <@U0A> on 2 Dec", "Registrato `contacts=30` per <@U0A> il 2 dic")
