@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
-from slack_bolt import BoltContext, BoltResponse
+from slack_bolt import BoltContext, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
@@ -35,7 +36,6 @@ logger = logging.getLogger(__name__)
 UNREADABLE = lazy_gettext("Slack sent that in a shape I cannot read, so I did nothing.")
 NOBODY = lazy_gettext("Slack sent that without saying who you are or which workspace you are in, so I did nothing.")
 
-Middleware = Callable[[dict, BoltContext, Callable[[], BoltResponse]], BoltResponse | None]
 
 _COMMAND, _ACTION, _VIEW = "repcoach_command", "repcoach_actions", "repcoach_view"
 # What a person sends (as against events): each must say who and in which workspace.
@@ -175,6 +175,17 @@ def envelope_fault(body: dict[str, Any]) -> str | None:
     return None
 
 
+class _PayloadCheck(Middleware):
+    """The check as a Bolt `Middleware` object, which Bolt calls as it is; a function would have its arguments worked
+    out afresh on every request."""
+
+    def __init__(self, check: Callable[[dict, BoltContext, Callable[[], BoltResponse]], BoltResponse | None]):
+        self._check = check
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        return self._check(req.body, req.context, next)
+
+
 def payload_checker(sessions: sessionmaker[Session]) -> Middleware:
     def check_payload(body: dict, context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse | None:
         """Bolt's global middleware: the request's parts into `context`, or the answer to a request that lacks
@@ -199,7 +210,7 @@ def payload_checker(sessions: sessionmaker[Session]) -> Middleware:
             return _refused(kind, context, refused, translator(refused_in).gettext("Close"))
         return next()
 
-    return check_payload
+    return _PayloadCheck(check_payload)
 
 
 def stored_language(sessions: sessionmaker[Session], workspace_id: object, user_id: object) -> Language:
