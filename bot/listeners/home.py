@@ -16,7 +16,7 @@ from bot.slack.home_tab import publish_home, refresh_home
 from bot.slack.payloads import ActionPart, actions_part, tell
 from bot.slack.profiles import reader_language, rep_with_profile
 from coaching import preferences
-from coaching.i18n import lazy_gettext
+from coaching.i18n import Text, lazy_gettext
 from coaching.refusals import Refusal
 from coaching.reps import local_today
 
@@ -48,11 +48,15 @@ def register(app: App, deps: Deps) -> None:
             except Refusal as error:
                 ack()
                 # The Home tab has no ephemeral answer: `tell` says why in the app's own DM.
-                refused = problem(error.message, language=reader_language(deps.sessions, client, *who(context)))
-                after_answer(lambda: tell(context, refused))
+                message = error.message
+                after_answer(lambda: refuse(message, client, context))
                 return
             ack()
             after_answer(lambda: refresh_home(deps, client, context))
+
+    def refuse(message: Text, client: WebClient, context: BoltContext) -> None:
+        refused_in = reader_language(deps.sessions, client, *who(context))
+        tell(context, problem(message, language=refused_in))
 
     setting(
         Action.HOME_TIME,

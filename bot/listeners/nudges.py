@@ -19,7 +19,7 @@ from bot.slack.payloads import BlockActions, actions_part, tell
 from bot.slack.profiles import reader_language
 from coaching.answers import answer_nudge
 from coaching.feedback import record_feedback
-from coaching.i18n import lazy_gettext
+from coaching.i18n import Text, lazy_gettext
 from coaching.library import Language
 from coaching.models import Nudge
 from coaching.nudges import Feedback
@@ -45,11 +45,15 @@ def answer_listener(deps: Deps, feedback: Feedback):
         try:
             button = read_payload(NudgeButton, clicked.action.value)
         except Refusal as error:
-            refused_in = reader_language(deps.sessions, client, *who(context))
-            refused = problem(error.message, nothing_saved=False, language=refused_in)
-            after_answer(lambda: tell(context, refused))
+            # After the answer, where asking Slack a newcomer's language holds nobody up.
+            message = error.message
+            after_answer(lambda: refuse(message, context, client))
             return
         after_answer(lambda: record(button, clicked, context, client))
+
+    def refuse(message: Text, context: BoltContext, client: WebClient) -> None:
+        refused_in = reader_language(deps.sessions, client, *who(context))
+        tell(context, problem(message, nothing_saved=False, language=refused_in))
 
     def record(button: NudgeButton, clicked: BlockActions, context: BoltContext, client: WebClient) -> None:
         with deps.sessions.begin() as session:
