@@ -133,7 +133,7 @@ def test_an_italian_lead_gets_the_weekly_summary_in_italian_with_italian_numbers
     assert message["blocks"][0]["text"]["text"] == "Tier 1 · settimana del 16 nov"
     assert message["blocks"][1]["elements"][0]["text"] == "lun 16 nov 2026 – dom 22 nov 2026 · 55 giorni registrati"
     text = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
-    assert "la media dei punteggi bilanciati di 11 operatori" in text
+    assert "la media dei punteggi bilanciati di 11 colleghi" in text
     assert "CSAT: *4,6* · target 4,5 · 0 su 11 sotto target (1 non l'ha registrato)" in text
     assert "Tempo di gestione: *7,0 min* · target 8,0 min" in text
     assert "*Processo*" in text and "*Apprendimento*" in text
