@@ -1,14 +1,16 @@
 """Two lanes for Slack's requests: a quick one for those that never wait on Slack, and one for those that do.
 
 Most requests need nothing from Slack before they are answered (a typed `/log` from a rep whose profile is known),
-and bot.entrypoints.web handles them in the quick lane: two threads, so that one request's database round trip
-overlaps another's work. Not more: threads taking turns at the interpreter at every round trip had made a `/log`
-cost a third more CPU and tripled its p99 at fifty threads (docs/performance.md).
+and bot.entrypoints.web answers them in the quick lane: on its event loop, one at a time, as a synchronous worker
+would. That is the cheapest way: threads taking turns at the interpreter at every database round trip made a
+`/log` cost a fifth to a third more CPU (docs/performance.md).
 
 A request that must wait on Slack first (someone new, whose timezone only `users.info` knows) says so with
 `before_waiting_on_slack`: in the quick lane that stops it with `LeavesQuickLane`, before anything it did is kept
-(its transaction rolls back), and it is handled again from the start in the waiting lane, with a thread of its
-own, where the wait holds up no one else's answer. So only call it where nothing has been committed or sent yet.
+(its transaction rolls back), and it is handled again from the start in the waiting lane, on a thread of its own,
+where the wait holds up no one. So only call it where nothing has been committed or sent yet. While anyone is in
+the waiting lane, every new request goes there too: others like them may follow (a team's first day), and the
+loop stays free to read requests and answer /healthz.
 """
 
 from __future__ import annotations
