@@ -118,22 +118,23 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
             if "x-slack-retry-num" in request.headers:
                 # Slack sends a request again when an answer was late; the first is being (or was) handled.
                 return Response(status_code=200)
-            signature = request.headers["x-slack-signature"]
-            recorded = False
-            if not waiting.on_slack:
-                answered = answer_quickly(signature, to_bolt_request(request, body))
-                if answered is not None:
-                    return to_starlette_response(answered)
-                recorded = True  # it must wait on Slack first (bot.slack.lanes): again, from the start
-            # While someone waits on a slow Slack, others like them may follow (a team's first day): each request
-            # meanwhile has a thread of its own, and the loop keeps reading requests and answering /healthz.
-            waiting.on_slack += 1
-            try:
-                answered = await asyncio.get_running_loop().run_in_executor(
-                    _WAITING_LANE, answer_waiting, None if recorded else signature, to_bolt_request(request, body)
+            loop, signature = asyncio.get_running_loop(), request.headers["x-slack-signature"]
+            if waiting.on_slack:
+                # Someone waits on a slow Slack, and others like them may follow (a team's first day): quick work
+                # goes to two threads meanwhile, so the loop keeps reading requests and answering /healthz.
+                answered = await loop.run_in_executor(
+                    _QUICK_LANE, answer_quickly, signature, to_bolt_request(request, body)
                 )
-            finally:
-                waiting.on_slack -= 1
+            else:
+                answered = answer_quickly(signature, to_bolt_request(request, body))  # on the loop: the cheapest way
+            if answered is None:  # it must wait on Slack first (bot.slack.lanes): again, from the start
+                waiting.on_slack += 1
+                try:
+                    answered = await loop.run_in_executor(
+                        _WAITING_LANE, bolt_app.dispatch, to_bolt_request(request, body)
+                    )
+                finally:
+                    waiting.on_slack -= 1
             return to_starlette_response(answered)
 
     def replayed(signature: str) -> BoltResponse | None:
@@ -142,18 +143,14 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
         return BoltResponse(status=200, body="")  # a replay: it was answered the first time
 
     def answer_quickly(signature: str, bolt_request: BoltRequest) -> BoltResponse | None:
-        """On the event loop, as a synchronous worker would; None if the request must wait on Slack first."""
+        """On the event loop (or a quick-lane thread), as a synchronous worker would; None if the request must wait
+        on Slack first."""
         answered = replayed(signature)
         if answered is not None:
             return answered
         with quick_lane() as lane:
             answered = bolt_app.dispatch(bolt_request)
         return None if lane.left else answered
-
-    def answer_waiting(signature: str | None, bolt_request: BoltRequest) -> BoltResponse:
-        """On a thread of the waiting lane; no `signature` when the quick lane has recorded it already."""
-        answered = replayed(signature) if signature is not None else None
-        return answered if answered is not None else bolt_app.dispatch(bolt_request)
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
@@ -189,14 +186,16 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     return Starlette(routes=routes)
 
 
-# bot.slack.lanes: enough threads that every request in a burst of newcomers has one, each holding a database
-# connection only while it queries, not while it waits on Slack.
+# bot.slack.lanes. The waiting lane has enough threads that every request in a burst of newcomers has one, each
+# holding a database connection only while it queries, not while it waits on Slack. Two quick-lane threads, not
+# more, while anyone waits: more threads taking turns at the interpreter would hold up the loop as much.
+_QUICK_LANE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-quick")
 _WAITING_LANE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-waiting")
 
 
 @dataclass
 class _Waiting:
-    """How many requests are in the waiting lane now; changed only on the event loop."""
+    """How many requests wait on Slack in the waiting lane now; changed only on the event loop."""
 
     on_slack: int = 0
 

@@ -8,9 +8,9 @@ would. That is the cheapest way: threads taking turns at the interpreter at ever
 A request that must wait on Slack first (someone new, whose timezone only `users.info` knows) says so with
 `before_waiting_on_slack`: in the quick lane that stops it with `LeavesQuickLane`, before anything it did is kept
 (its transaction rolls back), and it is handled again from the start in the waiting lane, on a thread of its own,
-where the wait holds up no one. So only call it where nothing has been committed or sent yet. While anyone is in
-the waiting lane, every new request goes there too: others like them may follow (a team's first day), and the
-loop stays free to read requests and answer /healthz.
+where the wait holds up no one. So only call it where nothing has been committed or sent yet. While anyone waits
+in the waiting lane, the quick lane moves from the loop to two threads: others like them may follow (a team's first
+day), and the loop stays free to read requests and answer /healthz.
 """
 
 from __future__ import annotations
