@@ -15,6 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,8 +44,14 @@ def is_signed_by_slack(body: bytes, headers: Mapping[str, str], secret: str, now
     return hmac.compare_digest(f"v0={expected}", signature)
 
 
-def malformation(body: bytes, headers: Headers) -> str | None:
-    """Why Bolt could not read this body, in a few words; None when it can.
+@dataclass(frozen=True)
+class ReadBody:
+    text: str
+    parsed: dict[str, Any]
+
+
+def read_body(body: bytes, headers: Headers) -> ReadBody | str:
+    """The body as Bolt would read it, or why Bolt could not, in a few words.
 
     Parsed as Bolt parses it (JSON, or a form with perhaps a JSON `payload`), which must give an object with the
     fields Bolt routes by (bot.slack.payloads.envelope_fault)."""
@@ -58,7 +65,7 @@ def malformation(body: bytes, headers: Headers) -> str | None:
         return "the body or its payload is not valid JSON"
     if not isinstance(parsed, dict):
         return f"expected a JSON object, got {json.dumps(parsed)[:20]}"
-    return envelope_fault(parsed)
+    return envelope_fault(parsed) or ReadBody(text, parsed)
 
 
 class _Bookkeeping(DeclarativeBase):
