@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NoReturn, cast
 
 from bot.delivery.sender import OutboxSender
+from bot.deps import utc_now
 from bot.dev.content_check import template_faults
 from bot.entrypoints.arguments import port, row_id, workers
 from bot.entrypoints.bootstrap import CommandError, bootstrap
@@ -25,6 +26,7 @@ from coaching import db, outbox
 from coaching.definition import default_definition
 from coaching.effects import Effect
 from coaching.feedback import metric_stats, practice_stats
+from coaching.imports import ImportFault, ImportReport, import_outcomes, is_workspace_id
 from coaching.library import (
     LANGUAGES,
     PRACTICES_DIR,
@@ -115,6 +117,19 @@ def build_parser() -> argparse.ArgumentParser:
     outcomes.add_argument("--out", type=Path, help="write to FILE instead of standard output")
     outcomes.set_defaults(run=run_export_outcomes)
 
+    imports = commands.add_parser("import", help="import data from CSV").add_subparsers(required=True, metavar="WHAT")
+    imported = imports.add_parser(
+        "outcomes", help="logged days in the format `export outcomes` writes, checked as /log checks them"
+    )
+    imported.add_argument("file", type=Path, metavar="FILE.csv", help="the CSV file, or - for standard input")
+    imported.add_argument(
+        "--workspace", type=workspace_id, help="the Slack workspace (team) id of a file without a workspace_id column"
+    )
+    imported.add_argument(
+        "--dry-run", action="store_true", help="check the file and say what would change; store nothing"
+    )
+    imported.set_defaults(run=run_import_outcomes)
+
     everything = export.add_parser("workspace", help="everything a workspace owns, as JSON")
     everything.add_argument("--workspace", help="the Slack workspace (team) id; needed when there are several")
     everything.add_argument("--out", type=Path, help="write to FILE instead of standard output")
@@ -159,6 +174,12 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+def workspace_id(text: str) -> str:
+    if not is_workspace_id(text):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Slack workspace id (like T012AB3CD)")
+    return text
 
 
 def iso_datetime(text: str) -> datetime:
@@ -263,6 +284,52 @@ def run_export_outcomes(settings: Settings, args: argparse.Namespace) -> None:
                 write_csv(handle, rows)
         except OSError as error:
             raise CommandError(f"cannot write {args.out}: {error.strerror}") from None
+
+
+def run_import_outcomes(settings: Settings, args: argparse.Namespace) -> None:
+    name = "standard input" if str(args.file) == "-" else str(args.file)
+    runtime = bootstrap(settings)
+    try:
+        source = sys.stdin.buffer if str(args.file) == "-" else args.file.open("rb")
+    except OSError as error:
+        raise CommandError(f"cannot read {name}: {error.strerror}") from None
+
+    def tell(fault: ImportFault) -> None:
+        print(f"repcoach: {name} {fault}", file=sys.stderr)
+
+    try:
+        # One transaction, committed only when every row is sound: closing the session rolls back the rest.
+        with source, runtime.sessions() as session:
+            report = import_outcomes(
+                session=session,
+                source=source,
+                workspace_id=args.workspace,
+                now=utc_now(),
+                dry_run=args.dry_run,
+                on_fault=tell,
+            )
+            if not (report.faults or args.dry_run):
+                session.commit()
+    except OSError as error:
+        raise CommandError(f"cannot read {name}: {error.strerror}") from None
+    if report.faults:
+        faults = "1 fault" if report.faults == 1 else f"{report.faults} faults"
+        raise CommandError(f"nothing imported: {faults} in {name}")
+    print(import_summary(report, name, dry_run=args.dry_run))
+
+
+def import_summary(report: ImportReport, name: str, *, dry_run: bool) -> str:
+    if not report.changes_anything:
+        return f"{name}: nothing to change; its {report.rows} days are stored as they are"
+    parts = [
+        f"{report.days_added} days added",
+        f"{report.days_changed} changed ({report.figures_changed} figures)",
+        f"{report.days_unchanged} unchanged",
+        f"{report.reps_added} new reps",
+    ]
+    if dry_run:
+        return f"{name}: dry run, nothing stored; importing would give " + ", ".join(parts)
+    return f"{name}: imported {report.rows} days: " + ", ".join(parts)
 
 
 def export_team(session, name: str, workspace: str | None) -> Team:
