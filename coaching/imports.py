@@ -217,15 +217,15 @@ class _Importer:
             raw = cells[key].strip()
             if raw and (value := self._cell(line, key, parse_value, FIELD_BY_KEY[key], raw)) is not None:
                 values[key] = value
-        if self.report.faults > faults_before or day is None or workspace is None:
+        if day is None or workspace is None or not _USER_ID.fullmatch(user):
             return
         person = self.people.setdefault((workspace, user), len(self.people))
         seen = person * 10_000_000 + day.toordinal()  # ordinals stay below 3,700,000
         if seen in self.days_seen:
             self.fault(line, DATE_KEY, f"{user} on {day.isoformat()} is given on an earlier line too; give a day once")
-            return
         self.days_seen.add(seen)
-        self._day(line, workspace, user, day, values)
+        if self.report.faults == faults_before:
+            self._day(line, workspace, user, day, values)
 
     def _cell(self, line: int, column: str, read: Callable[..., _Read], *args: object) -> _Read | None:
         try:
