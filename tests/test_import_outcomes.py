@@ -71,7 +71,7 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(sessions,
     second = repcoach("import", "outcomes", str(path), database_url=database_url)
 
     assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == f"{path}: nothing to change; its 1 days are stored as they are"
+    assert second.stdout.strip() == f"{path}: nothing to change; 1 day read, all stored as they are already"
     assert snapshot(sessions) == before
 
 
@@ -102,7 +102,7 @@ def test_a_dry_run_says_what_would_change_and_stores_nothing(populated, database
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         f"{path}: dry run, nothing stored; importing would give "
-        "1 days added, 1 changed (1 figures), 1 unchanged, 1 new reps"
+        "1 day added, 1 changed (1 figure), 1 unchanged, 1 new rep"
     )
     assert snapshot(populated) == before
 
@@ -219,7 +219,7 @@ def test_an_only_workspace_needs_no_option_and_a_new_rep_is_added(sessions, data
     result = repcoach("import", "outcomes", str(path), database_url=database_url)
 
     assert result.returncode == 0, result.stderr
-    assert "1 new reps" in result.stdout
+    assert "1 new rep" in result.stdout
     assert [(day.day, day.contacts) for day in logged_days(sessions, "U0NEW")] == [(DAY2, 9)]
 
 
@@ -288,5 +288,5 @@ def test_standard_input_is_read_for_a_dash(sessions, database_url):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("standard input: imported 1 days")
+    assert result.stdout.startswith("standard input: imported 1 day:")
     assert [(day.day, day.contacts) for day in logged_days(sessions)] == [(DAY1, 11)]

@@ -313,23 +313,26 @@ def run_import_outcomes(settings: Settings, args: argparse.Namespace) -> None:
     except OSError as error:
         raise CommandError(f"cannot read {name}: {error.strerror}") from None
     if report.faults:
-        faults = "1 fault" if report.faults == 1 else f"{report.faults} faults"
-        raise CommandError(f"nothing imported: {faults} in {name}")
+        raise CommandError(f"nothing imported: {counted(report.faults, 'fault')} in {name}")
     print(import_summary(report, name, dry_run=args.dry_run))
 
 
 def import_summary(report: ImportReport, name: str, *, dry_run: bool) -> str:
     if not report.changes_anything:
-        return f"{name}: nothing to change; its {report.rows} days are stored as they are"
+        return f"{name}: nothing to change; {counted(report.rows, 'day')} read, all stored as they are already"
     parts = [
-        f"{report.days_added} days added",
-        f"{report.days_changed} changed ({report.figures_changed} figures)",
+        f"{counted(report.days_added, 'day')} added",
+        f"{report.days_changed} changed ({counted(report.figures_changed, 'figure')})",
         f"{report.days_unchanged} unchanged",
-        f"{report.reps_added} new reps",
+        counted(report.reps_added, "new rep"),
     ]
     if dry_run:
         return f"{name}: dry run, nothing stored; importing would give " + ", ".join(parts)
-    return f"{name}: imported {report.rows} days: " + ", ".join(parts)
+    return f"{name}: imported {counted(report.rows, 'day')}: " + ", ".join(parts)
+
+
+def counted(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def export_team(session, name: str, workspace: str | None) -> Team:
