@@ -137,15 +137,20 @@ def next_due(session: Session) -> datetime | None:
     return min(candidates) if candidates else None
 
 
-def mark_sent(session: Session, message_id: int, channel: str | None, ts: str | None, now: datetime) -> None:
-    message = session.get_one(OutboxMessage, message_id)
+def mark_sent(session: Session, message_id: int, channel: str | None, ts: str | None, now: datetime) -> bool:
+    """False when the row is gone: erased with the person it was for or about (forget-me) while it was being sent."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        return False
     message.status, message.channel, message.ts = SENT, channel, ts
     message.lease_until, message.uncertain, message.updated_at = None, False, now
+    return True
 
 
 def mark_failed(session: Session, message_id: int, reason: str, now: datetime) -> None:
-    message = session.get_one(OutboxMessage, message_id)
-    message.status, message.last_error, message.lease_until, message.updated_at = FAILED, reason[:200], None, now
+    message = session.get(OutboxMessage, message_id)
+    if message is not None:  # else erased meanwhile, with nothing left to record
+        message.status, message.last_error, message.lease_until, message.updated_at = FAILED, reason[:200], None, now
 
 
 def mark_retry(
@@ -157,8 +162,11 @@ def mark_retry(
     now: datetime,
     policy: OutboxPolicy,
 ) -> bool:
-    """Schedules another attempt; returns False (and marks the row failed) when attempts are used up."""
-    message = session.get_one(OutboxMessage, message_id)
+    """Schedules another attempt; returns False (and marks the row failed) when attempts are used up, or when the row
+    was erased meanwhile."""
+    message = session.get(OutboxMessage, message_id)
+    if message is None:
+        return False
     if message.attempts >= policy.max_attempts:
         mark_failed(session, message_id, f"gave up after {message.attempts} attempts: {reason}", now)
         return False

@@ -1,11 +1,14 @@
 """Forgetting a person, retention, and exporting everything a workspace owns."""
 
 import json
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.delivery.sender import OutboxSender
 from bot.jobs import run_nudges
 from coaching.models import DayLog, Nudge, OutboxMessage, Rep
 from coaching.outbox import queue_message
@@ -169,6 +172,32 @@ def test_a_forgotten_person_is_gone_from_sent_summaries_and_kudos_posts(
     assert "U0ANNA" not in json.dumps(edit.args) and "<@U0BRUNO>" in json.dumps(edit.args)
     deleted = {call.args["channel"] for call in slack.wait_for("chat.delete", count=3)}
     assert deleted == {"C0TEAMA", "D0ANNA"}
+
+
+def test_a_dm_erased_while_it_was_being_sent_is_deleted_from_slack_too(two_reps, sessions, slack, caplog):
+    with sessions.begin() as session:
+        queue_message(
+            session=session,
+            workspace_id="T0TEAM",
+            kind="tip",
+            recipient="U0ANNA",
+            key="tip:erased-in-flight",
+            message={"text": "A tip for Anna"},
+            now=two_reps.deps.now(),
+        )
+    stalled = slack.hold("chat.postMessage")
+    with ThreadPoolExecutor(1) as sending:
+        drained = sending.submit(OutboxSender(two_reps.deps).drain)
+        slack.wait_for("chat.postMessage", count=2, channel="U0ANNA")  # Slack has it; the sender awaits the answer
+        with sessions.begin() as session:
+            forget(session, "T0TEAM", "U0ANNA")
+        stalled.set()
+        report = drained.result(timeout=10)
+
+    [deleted] = slack.wait_for("chat.delete")
+    assert deleted.args["channel"] == "D0ANNA" and report.sent == 0
+    assert counts(sessions, "U0ANNA") == (0, 0, 0, 0)
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
 
 
 def test_only_the_lines_naming_the_forgotten_person_leave_a_message_to_others(sessions):

@@ -132,7 +132,7 @@ class OutboxSender:
                 self._retry(message, f"history check: {error}", uncertain=True, report=report)
                 return
             if found:
-                self._sent(message, *found, report, outcome="found_after_interruption")
+                self._sent(client, message, *found, report, outcome="found_after_interruption")
                 return
         try:
             response = self._post_joining_if_needed(client, message)
@@ -147,8 +147,8 @@ class OutboxSender:
             # The request may have reached Slack: check the conversation before posting again.
             self._retry(message, f"connection: {error}", uncertain=True, report=report)
             return
-        self._sent(message, response.get("channel"), response.get("ts"), report, outcome="sent")
-        self.attach_files(client, message, response.get("channel"))
+        if self._sent(client, message, response.get("channel"), response.get("ts"), report, outcome="sent"):
+            self.attach_files(client, message, response.get("channel"))
 
     def _post(self, client: WebClient, message: OutboxMessage) -> SlackResponse:
         self.deps.bucket.take()
@@ -282,13 +282,32 @@ class OutboxSender:
             self._failed(message, reason, report)
 
     def _sent(
-        self, message: OutboxMessage, channel: str | None, ts: str | None, report: DrainReport, outcome: str
-    ) -> None:
+        self,
+        client: WebClient,
+        message: OutboxMessage,
+        channel: str | None,
+        ts: str | None,
+        report: DrainReport,
+        outcome: str,
+    ) -> bool:
+        """Records the message as delivered; False if it was erased (forget-me) while it was being sent, and then
+        its copy in Slack goes too, as the erasure's other copies went."""
         with self.deps.sessions.begin() as session:
-            outbox.mark_sent(session, message.id, channel, ts, self.deps.now())
+            recorded = outbox.mark_sent(session, message.id, channel, ts, self.deps.now())
+        if not recorded:
+            if channel and ts:
+                try:
+                    client.chat_delete(channel=channel, ts=ts)
+                except SlackApiError as error:
+                    logger.warning(
+                        "could not delete a message erased while it was sent: %s", error.response.get("error")
+                    )
+            self._log(message, "erased_while_sent")
+            return False
         report.sent += 1
         metrics.SENT.labels(message.kind).inc()
         self._log(message, outcome)
+        return True
 
     def _failed(self, message: OutboxMessage, reason: str, report: DrainReport) -> None:
         report.failed += 1
