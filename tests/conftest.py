@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ import pytest
 import uvicorn
 from sqlalchemy import text
 
+from bot.after_answer import wait_until_done
 from bot.app import build_app
 from bot.delivery.pacing import ChannelPacer, TokenBucket
 from bot.deps import Deps
@@ -168,5 +170,6 @@ def bot_session(engine, slack_session, clock_session, database_url):
 
 
 @pytest.fixture
-def bot(bot_session, sessions, slack, clock) -> Bot:
-    return bot_session
+def bot(bot_session, sessions, slack, clock) -> Iterator[Bot]:
+    yield bot_session
+    assert wait_until_done(timeout=10), "work after an answer was still running 10 s after the test"

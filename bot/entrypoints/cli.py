@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import NoReturn, cast
 
+from bot.after_answer import wait_until_done
 from bot.delivery.sender import OutboxSender
 from bot.deps import utc_now
 from bot.dev.content_check import template_faults
@@ -41,6 +42,9 @@ from coaching.privacy import export_workspace, forget, prune_expired, workspaces
 from coaching.teams import find_team, teams_named
 
 PROMPT_TEXT = "repcoach> "
+# How long `serve` waits, as it stops, for work left after answers (a DM drain, a form) to finish.
+AFTER_ANSWER_GRACE_SECONDS = 10
+logger = logging.getLogger(__name__)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,6 +215,8 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> None:
     finally:
         if scheduler:
             scheduler.shutdown(wait=False)
+        if not wait_until_done(timeout=AFTER_ANSWER_GRACE_SECONDS):
+            logger.warning("stopped with work after an answer still running")
 
 
 def run_demo_command(_settings: Settings, args: argparse.Namespace) -> None:
