@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Constraints and indexes added from now on are named by this convention, so a migration can name what it drops.
@@ -28,7 +41,10 @@ class Rep(Base):
     """A Slack user who logs days, with their Slack profile cached."""
 
     __tablename__ = "reps"
-    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "user_id"),
+        Index("ix_reps_workspace_id_email", "workspace_id", "email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[str] = mapped_column(String(32))
@@ -48,6 +64,8 @@ class Rep(Base):
     named_admin: Mapped[bool] = mapped_column(default=False)
     recognition_opt_out: Mapped[bool] = mapped_column(default=False)
     home_refreshed_on: Mapped[date | None] = mapped_column(Date)
+    # From the Slack profile (scope users:read.email), lowercased; matches the rep to their helpdesk agent.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     @property
     def is_admin(self) -> bool:
@@ -75,6 +93,9 @@ class DayLog(Base):
     recommit: Mapped[int | None] = mapped_column(Integer)
     practices: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The figures a helpdesk sync wrote (comma-separated keys) and which helpdesk: they are its to change, not /log's.
+    imported_from: Mapped[str | None] = mapped_column(String(16))
+    imported_keys: Mapped[str | None] = mapped_column(String(120))
 
 
 class Team(Base):
@@ -87,6 +108,8 @@ class Team(Base):
     channel_id: Mapped[str | None] = mapped_column(String(32))
     # Set with `/coach team lang`; NULL means the language of most of its members (coaching.teams.team_language).
     language: Mapped[str | None] = mapped_column(String(2))
+    # The figures its members' helpdesk gives (comma-separated keys); NULL means all it can, "" none.
+    helpdesk_figures: Mapped[str | None] = mapped_column(String(120))
 
 
 class TeamMember(Base):
@@ -213,3 +236,90 @@ class Kudos(Base):
     reason: Mapped[str] = mapped_column(String(300))
     given_on: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HelpdeskAgent(Base):
+    """An agent of a helpdesk, as its last sync listed them, and the rep they are (NULL while unmatched)."""
+
+    __tablename__ = "helpdesk_agents"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "source", "agent_id", name="uq_helpdesk_agents_workspace_id"),
+        Index("ix_helpdesk_agents_rep_id", "rep_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    agent_id: Mapped[str] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("reps.id", ondelete="SET NULL"))
+
+
+class HelpdeskLink(Base):
+    """An admin's word that the agent with this email is this rep (`/coach helpdesk link`), over the Slack email."""
+
+    __tablename__ = "helpdesk_links"
+
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), primary_key=True)
+    rep_id: Mapped[int] = mapped_column(ForeignKey("reps.id", ondelete="CASCADE"))
+
+
+class HelpdeskTicket(Base):
+    """One ticket as its helpdesk last gave it: a resync replaces the row, so no total counts a ticket twice."""
+
+    __tablename__ = "helpdesk_tickets"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "source", "ticket_id", name="uq_helpdesk_tickets_workspace_id"),
+        Index("ix_helpdesk_tickets_agent_solved", "workspace_id", "source", "agent_id", "solved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    ticket_id: Mapped[str] = mapped_column(String(40))
+    agent_id: Mapped[str | None] = mapped_column(String(40))
+    solved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reopened: Mapped[bool]
+    at_most_one_reply: Mapped[bool]
+    complaint: Mapped[bool]
+
+
+class HelpdeskRating(Base):
+    """One satisfaction rating, counted on the day its ticket was solved, for the agent who solved it."""
+
+    __tablename__ = "helpdesk_ratings"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "source", "rating_id", name="uq_helpdesk_ratings_workspace_id"),
+        Index("ix_helpdesk_ratings_ticket", "workspace_id", "source", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(16))
+    rating_id: Mapped[str] = mapped_column(String(40))
+    ticket_id: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class HelpdeskSync(Base):
+    """Where a helpdesk's sync stands: the cursors saved after each page, the last success and the last failure."""
+
+    __tablename__ = "helpdesk_syncs"
+
+    workspace_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    source: Mapped[str] = mapped_column(String(16), primary_key=True)
+    # Days before it are never written: the helpdesk gave only the tickets changed since, not whole days.
+    backfill_from: Mapped[date] = mapped_column(Date)
+    tickets_cursor: Mapped[str | None] = mapped_column(Text)
+    ratings_cursor: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    failure: Mapped[str | None] = mapped_column(String(300))
+    # "auth" (credentials refused), "unavailable" (outage or rate limit) or "error"; NULL after a success.
+    failure_kind: Mapped[str | None] = mapped_column(String(16))
+    # One replica syncs at a time: it holds the lease while it runs.
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
