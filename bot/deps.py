@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,12 +15,25 @@ from bot.slack.client import WorkspaceClients
 from bot.slack.installations import installation_store
 from coaching import db
 from coaching.definition import ScorecardDefinition, default_definition
+from coaching.helpdesk.connector import Connector
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Helpdesks:
+    """The helpdesks whose figures are imported (none unless their settings are given), and how."""
+
+    connectors: tuple[Connector, ...] = ()
+    every: timedelta = timedelta(minutes=15)
+    # A ticket carrying this tag counts as a complaint.
+    complaint_tag: str = "complaint"
+    # The Slack workspace the figures belong to; None means the database's only one.
+    workspace_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,6 +53,7 @@ class Deps:
     clients: WorkspaceClients | None = None
     # The share of due coaching weeks (or days, on the daily cadence) kept back, to measure effects against.
     holdout_share: float = 0.1
+    helpdesk: Helpdesks = field(default_factory=Helpdesks)
 
     @property
     def slack_clients(self) -> WorkspaceClients:

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.blocks.helpdesk import sync_failure_message
 from bot.blocks.nudges import nudge_message
 from bot.blocks.team import recognition_message
 from bot.delivery.queue import queue_summary
@@ -20,10 +21,16 @@ from bot.deps import Deps
 from bot.slack.home_tab import publish_home
 from bot.slack.profiles import refresh_profiles
 from coaching.due import delivery_key, due_local_date
-from coaching.models import Rep, Team
+from coaching.helpdesk.agents import store_agents
+from coaching.helpdesk.connector import Connector, HelpdeskError
+from coaching.helpdesk.days import days_touched, write_days
+from coaching.helpdesk.records import Touched, store_ratings, store_tickets
+from coaching.helpdesk.syncs import claim_sync, fetch_from, is_due, release
+from coaching.models import HelpdeskSync, Rep, Team
 from coaching.nudges import UNSENT_KINDS
 from coaching.outbox import Outgoing, is_queued, queue_message, queue_messages
-from coaching.preferences import cadence
+from coaching.preferences import cadence, language
+from coaching.privacy import workspaces
 from coaching.recognition import weekly_recognition
 from coaching.reps import DEFAULT_TZ
 from coaching.schedule import plan_due_nudges
@@ -36,6 +43,8 @@ MONDAY, FRIDAY = 0, 4
 SUMMARY_TIME = time(8, 0)
 HOME_REFRESH_TIME = time(6, 0)
 RECOGNITION_TIME = time(16, 0)
+# A sync holds its helpdesk this long past each page; a process that died lets go of it by then.
+HELPDESK_LEASE = timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -165,3 +174,138 @@ JOBS = {
     "recognition": run_recognition,
     "home": run_home_refresh,
 }
+
+
+@dataclass
+class SyncReport:
+    """What one helpdesk sync did; `failure` is why it stopped early (the next sync resumes after the last page)."""
+
+    ran: bool = True
+    agents: int = 0
+    tickets: int = 0
+    ratings: int = 0
+    days_written: int = 0
+    typed_figures_dropped: int = 0
+    failure: HelpdeskError | None = None
+
+
+def sync_helpdesk(
+    deps: Deps, connector: Connector, *, workspace_id: str, since: date | None = None, notify: bool = True
+) -> SyncReport:
+    """Imports the helpdesk's changes since the saved cursors, one transaction per page, each saving its cursor.
+
+    Records are replaced per ticket and rating, and day figures computed from them, so running it again, or after a
+    crash, changes no total. A failure is recorded on the sync; the first of its kind tells the workspace's admins.
+    """
+    source = connector.source
+    with deps.sessions.begin() as session:
+        sync = claim_sync(
+            session, workspace_id=workspace_id, source=source, since=since, now=deps.now(), lease=HELPDESK_LEASE
+        )
+        if sync is None:
+            return SyncReport(ran=False)
+        start, backfill_from = fetch_from(sync), sync.backfill_from
+        cursors = {"tickets": sync.tickets_cursor, "ratings": sync.ratings_cursor}
+    report = SyncReport()
+
+    def write(session: Session, rep_days: dict[int, set[date]]) -> None:
+        written = write_days(
+            session,
+            workspace_id=workspace_id,
+            source=source,
+            rep_days=rep_days,
+            backfill_from=backfill_from,
+            now=deps.now(),
+        )
+        report.days_written += written.days
+        report.typed_figures_dropped += written.dropped
+
+    def write_touched(session: Session, touched: Touched) -> None:
+        write(session, days_touched(session, workspace_id=workspace_id, source=source, touched=touched))
+
+    def page_done(session: Session, stream: str, cursor: str) -> None:
+        session.execute(
+            update(HelpdeskSync)
+            .where(HelpdeskSync.workspace_id == workspace_id, HelpdeskSync.source == source)
+            .values({f"{stream}_cursor": cursor, "lease_until": deps.now() + HELPDESK_LEASE})
+        )
+
+    try:
+        agents = list(connector.agents())
+        with deps.sessions.begin() as session:
+            write(session, store_agents(session, workspace_id=workspace_id, source=source, agents=agents))
+        report.agents = len(agents)
+        for page in connector.tickets(cursor=cursors["tickets"], since=start):
+            with deps.sessions.begin() as session:
+                touched = store_tickets(
+                    session,
+                    workspace_id=workspace_id,
+                    source=source,
+                    tickets=page.items,
+                    complaint_tag=deps.helpdesk.complaint_tag,
+                )
+                write_touched(session, touched)
+                page_done(session, "tickets", page.cursor)
+            report.tickets += len(page.items)
+        for rated in connector.ratings(cursor=cursors["ratings"], since=start):
+            with deps.sessions.begin() as session:
+                write_touched(
+                    session, store_ratings(session, workspace_id=workspace_id, source=source, ratings=rated.items)
+                )
+                page_done(session, "ratings", rated.cursor)
+            report.ratings += len(rated.items)
+    except HelpdeskError as failure:
+        report.failure = failure
+        logger.warning("%s sync stopped: %s", connector.label, failure)
+    with deps.sessions.begin() as session:
+        sync = session.get_one(HelpdeskSync, (workspace_id, source), with_for_update=True)
+        if release(sync, now=deps.now(), failure=report.failure) and notify and report.failure is not None:
+            _tell_admins(session, deps, workspace_id, connector.label, report.failure, sync.failure_kind or "error")
+    if report.failure is not None and notify:
+        OutboxSender(deps).drain()
+    return report
+
+
+def _tell_admins(
+    session: Session, deps: Deps, workspace_id: str, label: str, failure: HelpdeskError, kind: str
+) -> None:
+    now = deps.now()
+    admins = session.scalars(
+        select(Rep).where(Rep.workspace_id == workspace_id, Rep.slack_admin | Rep.named_admin).order_by(Rep.id)
+    )
+    queue_messages(
+        session=session,
+        messages=[
+            Outgoing(
+                workspace_id=workspace_id,
+                kind="helpdesk",
+                recipient=admin.user_id,
+                key=f"helpdesk-failure:{label}:{kind}:{admin.id}:{now.isoformat(timespec='minutes')}",
+                message=sync_failure_message(helpdesk=label, failure=str(failure), kind=kind, language=language(admin)),
+            )
+            for admin in admins
+        ],
+        now=now,
+    )
+
+
+def helpdesk_workspace(session: Session, chosen: str | None) -> str | None:
+    """The workspace a helpdesk's figures belong to: HELPDESK_WORKSPACE_ID, else the database's only one."""
+    if chosen is not None:
+        return chosen
+    known = workspaces(session)
+    return known[0] if len(known) == 1 else None
+
+
+def run_helpdesk_syncs(deps: Deps, at: datetime) -> list[SyncReport]:
+    """Syncs each configured helpdesk whose last sync is HELPDESK_SYNC_MINUTES old; run every minute by `serve`."""
+    reports = []
+    for connector in deps.helpdesk.connectors:
+        with deps.sessions() as session:
+            workspace_id = helpdesk_workspace(session, deps.helpdesk.workspace_id)
+            if workspace_id is None or not is_due(
+                session, workspace_id=workspace_id, source=connector.source, now=at, every=deps.helpdesk.every
+            ):
+                continue
+        reports.append(sync_helpdesk(deps, connector, workspace_id=workspace_id))
+    return reports

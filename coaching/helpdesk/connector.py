@@ -13,6 +13,10 @@ from typing import Generic, Protocol, TypeVar
 
 _Item = TypeVar("_Item")
 
+# The figures (coaching.fields keys) both connectors give; docs/helpdesk.md says where each comes from.
+HELPDESK_FIGURES = frozenset({"contacts", "fcr", "repeat", "complaints", "csat"})
+SOURCES = {"zendesk": "Zendesk", "freshdesk": "Freshdesk"}
+
 
 class HelpdeskError(Exception):
     """The helpdesk could not be read; the message says why in one line, naming the settings to check."""
