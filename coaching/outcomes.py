@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from coaching.db import insert_skipping_taken
 from coaching.fields import FIELDS, LogInputError, Values, check_consistent
+from coaching.helpdesk.days import refuse_helpdesk_figures, refuse_imported
 from coaching.models import DayLog, Rep, TeamMember
 
 
@@ -43,8 +44,10 @@ def day_values(session: Session, rep_id: int, day: date) -> Values:
 def record_day(session: Session, rep_id: int, day: date, values: Values, now: datetime) -> RecordedDay:
     """Merges `values` into the stored day, checking the result; raises LogInputError and stores nothing if it is bad.
 
+    A figure the rep's helpdesk gives, or one imported into this day, is refused: the helpdesk's count stands.
     The caller commits.
     """
+    refuse_helpdesk_figures(session, rep_id, values)
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
     if _consistent_alone(values):
         connection = session.connection()
@@ -55,6 +58,7 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
         if inserted is not None:
             return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
     log = _find(session, rep_id, day, lock=True)
+    refuse_imported(log, values)
     before = stored_values(log)
     merged = before | values
     check_consistent(merged, values)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from coaching.db import among
 from coaching.helpdesk.connector import Agent
+from coaching.helpdesk.days import write_days
 from coaching.helpdesk.records import utc
-from coaching.models import DayLog, HelpdeskAgent, HelpdeskLink, HelpdeskTicket, Rep
+from coaching.models import DayLog, HelpdeskAgent, HelpdeskLink, HelpdeskSync, HelpdeskTicket, Rep
 from coaching.reps import DEFAULT_TZ
 
 
@@ -51,8 +52,9 @@ def store_agents(session: Session, *, workspace_id: str, source: str, agents: It
     return _match(session, workspace_id=workspace_id, agents=list(stored.values()))
 
 
-def link_agent(session: Session, *, workspace_id: str, email: str, rep: Rep) -> dict[int, set[date]]:
-    """An admin's link from an agent's email to a rep, kept over the Slack email; returns the days to compute again."""
+def link_agent(session: Session, *, workspace_id: str, email: str, rep: Rep, now: datetime) -> int:
+    """An admin's link from an agent's email to a rep, kept over the Slack email, with the agent's days imported
+    again for the rep (and for whoever had them); returns how many agents already synced have that email."""
     email = normal_email(email) or ""
     link = session.get(HelpdeskLink, (workspace_id, email))
     if link is None:
@@ -63,7 +65,37 @@ def link_agent(session: Session, *, workspace_id: str, email: str, rep: Rep) -> 
     agents = session.scalars(
         select(HelpdeskAgent).where(HelpdeskAgent.workspace_id == workspace_id, HelpdeskAgent.email == email)
     ).all()
-    return _match(session, workspace_id=workspace_id, agents=list(agents))
+    for agent in agents:
+        sync = session.get(HelpdeskSync, (workspace_id, agent.source))
+        rep_days = _match(session, workspace_id=workspace_id, agents=[agent])
+        if sync is not None:
+            write_days(
+                session,
+                workspace_id=workspace_id,
+                source=agent.source,
+                rep_days=rep_days,
+                backfill_from=sync.backfill_from,
+                now=now,
+            )
+    return len(agents)
+
+
+def redo_days(session: Session, *, workspace_id: str, rep_ids: Iterable[int], now: datetime) -> None:
+    """Imports again every day of these reps' agents, after their teams chose other figures."""
+    for agent in session.scalars(
+        select(HelpdeskAgent).where(HelpdeskAgent.workspace_id == workspace_id, among(HelpdeskAgent.rep_id, rep_ids))
+    ):
+        sync = session.get(HelpdeskSync, (workspace_id, agent.source))
+        if sync is None or agent.rep_id is None:
+            continue
+        write_days(
+            session,
+            workspace_id=workspace_id,
+            source=agent.source,
+            rep_days={agent.rep_id: _agent_days(session, agent=agent, rep_id=agent.rep_id)},
+            backfill_from=sync.backfill_from,
+            now=now,
+        )
 
 
 def _match(session: Session, *, workspace_id: str, agents: list[HelpdeskAgent]) -> dict[int, set[date]]:
@@ -79,7 +111,9 @@ def _match(session: Session, *, workspace_id: str, agents: list[HelpdeskAgent]) 
             select(HelpdeskLink.email, HelpdeskLink.rep_id).where(
                 HelpdeskLink.workspace_id == workspace_id, among(HelpdeskLink.email, emails)
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     days: dict[int, set[date]] = defaultdict(set)
     for agent in agents:

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from coaching.db import among, insert_skipping_taken
-from coaching.fields import FIELDS, LogInputError, Values
+from coaching.fields import FIELDS, LogInputError, Values, resolve_name
 from coaching.helpdesk.connector import HELPDESK_FIGURES, SOURCES
 from coaching.helpdesk.records import Touched, utc
 from coaching.i18n import lazy_gettext
@@ -69,6 +69,20 @@ def refuse_helpdesk_figures(session: Session, rep_id: int, values: Values) -> No
                 "`%(key)s` comes from %(helpdesk)s, so RepCoach reads it from there; log only the rest.",
                 key=taken[0],
                 helpdesk=label,
+            ),
+            taken[0],
+        )
+
+
+def refuse_imported(log: DayLog | None, values: Values) -> None:
+    """Raises LogInputError when `values` changes a figure a helpdesk sync wrote into this day."""
+    taken = [key for key in values if key in imported_keys(log)]
+    if log is not None and taken:
+        raise LogInputError(
+            lazy_gettext(
+                "`%(key)s` for this day was imported from %(helpdesk)s; change it there, not here.",
+                key=taken[0],
+                helpdesk=SOURCES.get(log.imported_from or "", log.imported_from or ""),
             ),
             taken[0],
         )
@@ -225,3 +239,34 @@ def _store(
 
 def imported_keys(log: DayLog | None) -> frozenset[str]:
     return frozenset(filter(None, (log.imported_keys or "").split(","))) if log else frozenset()
+
+
+def set_team_figures(*, team: Team, words: list[str]) -> frozenset[str]:
+    """A team's choice of figures from its helpdesk: `all`, `none`, or figure keys (or their aliases), which must
+    include contacts when they include anything counted against contacts. The caller imports the days again."""
+    if words in (["all"], ["tutti"]):
+        team.helpdesk_figures = None
+        return HELPDESK_FIGURES
+    if words in (["none"], ["off"], ["nessuno"]):
+        team.helpdesk_figures = ""
+        return frozenset()
+    chosen = set()
+    for word in words:
+        key = resolve_name(word)
+        if key not in HELPDESK_FIGURES:
+            raise LogInputError(
+                lazy_gettext(
+                    "A helpdesk gives %(figures)s; `%(key)s` is not one of them.",
+                    figures=", ".join(sorted(HELPDESK_FIGURES)),
+                    key=key,
+                )
+            )
+        chosen.add(key)
+    if not chosen:
+        raise LogInputError(lazy_gettext("Name the figures to take from the helpdesk, or `all` or `none`."))
+    if "contacts" not in chosen:
+        raise LogInputError(
+            lazy_gettext("The others are counted out of the day's contacts: take `contacts` from the helpdesk too.")
+        )
+    team.helpdesk_figures = ",".join(sorted(chosen))
+    return frozenset(chosen)
