@@ -16,7 +16,15 @@ from typing import Any, TypeVar
 
 import httpx
 
-from coaching.helpdesk.connector import Agent, HelpdeskError, HelpdeskUnavailable, Page, Rating, Ticket
+from coaching.helpdesk.connector import (
+    HELPDESK_FIGURES,
+    Agent,
+    HelpdeskError,
+    HelpdeskUnavailable,
+    Page,
+    Rating,
+    Ticket,
+)
 from coaching.helpdesk.http import HelpdeskHttp, RetryPolicy
 
 _Item = TypeVar("_Item")
@@ -30,7 +38,7 @@ _SCORES = {value: 1 + 4 * rank / (len(_SCALE) - 1) for rank, value in enumerate(
 class FreshdeskConnector:
     source = "freshdesk"
     label = "Freshdesk"
-    provides = frozenset({"contacts", "fcr", "repeat", "complaints", "csat"})
+    provides = HELPDESK_FIGURES
 
     def __init__(self, http: HelpdeskHttp, *, page_size: int = 100, page_limit: int = 300) -> None:
         self._http = http
@@ -71,7 +79,7 @@ class FreshdeskConnector:
         window, page = _resumed(cursor) if cursor else (_utc(since), 1)
         newest = window
 
-        def first_of(window: datetime, page: int) -> tuple[str, dict[str, str | int]]:
+        def first_of(window: datetime, page: int) -> tuple[str, dict[str, str | int] | None]:
             return path, {since_name: _iso(window), **filters, "per_page": self._page_size, "page": page}
 
         target, params = first_of(window, page)
@@ -136,7 +144,8 @@ def _ticket(record: dict[str, Any]) -> Ticket:
 
 
 def _rating(record: dict[str, Any]) -> Rating | None:
-    score = _SCORES.get((record.get("ratings") or {}).get("default_question"))
+    answer = (record.get("ratings") or {}).get("default_question")
+    score = _SCORES.get(answer) if isinstance(answer, int) else None
     if score is None:
         return None
     return Rating(

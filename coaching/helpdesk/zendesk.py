@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from coaching.helpdesk.connector import Agent, HelpdeskError, Page, Rating, Ticket
+from coaching.helpdesk.connector import HELPDESK_FIGURES, Agent, HelpdeskError, Page, Rating, Ticket
 from coaching.helpdesk.http import HelpdeskHttp, RetryPolicy
 
 # Zendesk's cursor pagination gives at most 100 records a page; the incremental export up to 1000.
@@ -27,23 +27,21 @@ _SCORES = {"good": 5.0, "bad": 1.0}
 class ZendeskConnector:
     source = "zendesk"
     label = "Zendesk"
-    provides = frozenset({"contacts", "fcr", "repeat", "complaints", "csat"})
+    provides = HELPDESK_FIGURES
 
     def __init__(self, http: HelpdeskHttp, *, page_size: int = 1000) -> None:
         self._http = http
         self._page_size = page_size
 
     def agents(self) -> Iterator[Agent]:
-        params: dict[str, str | int] = {"page[size]": min(self._page_size, _MOST_PER_CURSOR_PAGE)}
-        while True:
-            # The role filter repeats its key, which a mapping of parameters cannot say.
-            body = self._http.get_json("users.json?role[]=agent&role[]=admin", params)
+        # The role filter repeats its key, which a mapping of parameters cannot say; the next links keep it.
+        size = min(self._page_size, _MOST_PER_CURSOR_PAGE)
+        target: str | None = f"users.json?role[]=agent&role[]=admin&page[size]={size}"
+        while target is not None:
+            body = self._http.get_json(target)
             for user in body.get("users") or []:
                 yield Agent(agent_id=str(user["id"]), email=user.get("email"), name=user.get("name") or "")
-            meta = body.get("meta") or {}
-            if not meta.get("has_more"):
-                return
-            params["page[after]"] = _required(meta, "after_cursor")
+            target = (body.get("links") or {}).get("next") if (body.get("meta") or {}).get("has_more") else None
 
     def tickets(self, *, cursor: str | None, since: datetime) -> Iterator[Page[Ticket]]:
         position = _resumed(cursor, "cursor", "start_time") or {"start_time": _unix(since)}
