@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,25 +15,13 @@ from bot.slack.client import WorkspaceClients
 from bot.slack.installations import installation_store
 from coaching import db
 from coaching.definition import ScorecardDefinition, default_definition
-from coaching.helpdesk.connector import Connector
+from coaching.helpdesk.connector import Helpdesks
 from coaching.library import Library, default_library
 from coaching.outbox import OutboxPolicy
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Helpdesks:
-    """The helpdesks whose figures are imported (none unless their settings are given), and how."""
-
-    connectors: tuple[Connector, ...] = ()
-    every: timedelta = timedelta(minutes=15)
-    # A ticket carrying this tag counts as a complaint.
-    complaint_tag: str = "complaint"
-    # The Slack workspace the figures belong to; None means the database's only one.
-    workspace_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +63,7 @@ def deps_from_settings(settings: Settings, sessions: sessionmaker[Session], inst
         send_concurrency=settings.slack_send_concurrency,
         clients=clients,
         holdout_share=settings.coaching_holdout_share,
+        helpdesk=settings.helpdesks(),
     )
 
 

@@ -9,7 +9,7 @@ import logging
 import re
 import signal
 import sys
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn, cast
 
@@ -21,12 +21,15 @@ from bot.entrypoints.arguments import port, row_id, workers
 from bot.entrypoints.bootstrap import CommandError, bootstrap
 from bot.entrypoints.scheduler import start_scheduler
 from bot.entrypoints.settings import Settings, SettingsError, configure_logging, load_settings
-from bot.jobs import JOBS
+from bot.jobs import JOBS, sync_helpdesk
 from bot.slack.erasure import erase_in_slack
 from coaching import db, outbox
 from coaching.definition import default_definition
 from coaching.effects import Effect
 from coaching.feedback import metric_stats, practice_stats
+from coaching.helpdesk.agents import unmatched_agents
+from coaching.helpdesk.connector import SOURCES
+from coaching.helpdesk.syncs import SyncStatus, sync_statuses
 from coaching.imports import ImportFault, ImportReport, import_outcomes, is_workspace_id
 from coaching.library import (
     LANGUAGES,
@@ -44,6 +47,8 @@ from coaching.teams import find_team, teams_named
 PROMPT_TEXT = "repcoach> "
 # How long `serve` waits, as it stops, for work left after answers (a DM drain, a form) to finish.
 AFTER_ANSWER_GRACE_SECONDS = 10
+# How far back `helpdesk sync --since` may start over: a year of tickets.
+MAX_SINCE_DAYS = 366
 logger = logging.getLogger(__name__)
 
 
@@ -160,6 +165,20 @@ def build_parser() -> argparse.ArgumentParser:
     retry = box_actions.add_parser("retry", help="send a failed message again")
     retry.add_argument("id", type=row_id)
     retry.set_defaults(run=run_outbox_retry)
+
+    helpdesk = commands.add_parser(
+        "helpdesk", help="figures imported from Zendesk or Freshdesk (docs/helpdesk.md)"
+    ).add_subparsers(required=True, metavar="ACTION")
+    sync = helpdesk.add_parser("sync", help="import what changed in a helpdesk since its last sync, now")
+    sync.add_argument("source", choices=list(SOURCES), help="the helpdesk")
+    sync.add_argument(
+        "--since", type=iso_date, help="start over from this day (YYYY-MM-DD); days before it stay as they are"
+    )
+    sync.add_argument("--workspace", type=workspace_id, help="the Slack workspace the figures belong to")
+    sync.set_defaults(run=run_helpdesk_sync)
+    status = helpdesk.add_parser("status", help="each helpdesk's last sync, its failure if any, unmatched agents")
+    status.add_argument("--workspace", type=workspace_id, help="the Slack workspace (team) id")
+    status.set_defaults(run=run_helpdesk_status)
 
     content = commands.add_parser("content", help="the practice library").add_subparsers(
         required=True, metavar="ACTION"
@@ -451,6 +470,80 @@ def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
     with deps.sessions() as session:
         message = session.get_one(OutboxMessage, args.id)
     raise CommandError(f"outbox message {args.id} is {message.status} again: {message.last_error}")
+
+
+def run_helpdesk_sync(settings: Settings, args: argparse.Namespace) -> None:
+    helpdesks = settings.helpdesks()
+    connector = next((each for each in helpdesks.connectors if each.source == args.source), None)
+    if connector is None:
+        needed = (
+            "ZENDESK_API_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN"
+            if args.source == "zendesk"
+            else ("FRESHDESK_API_URL and FRESHDESK_API_KEY")
+        )
+        raise CommandError(f"{SOURCES[args.source]} is not configured; set {needed} (docs/helpdesk.md)")
+    runtime = bootstrap(settings)
+    today = utc_now().date()
+    if args.since is not None and not today - timedelta(days=MAX_SINCE_DAYS) <= args.since <= today:
+        raise CommandError(f"--since must be a day from {today - timedelta(days=MAX_SINCE_DAYS)} to today")
+    with runtime.sessions() as session:
+        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+    # Without Slack credentials the failure is still recorded for `helpdesk status`; admins hear of it from serve.
+    slack = bool(settings.slack_bot_token or settings.distributed)
+    report = sync_helpdesk(runtime.deps, connector, workspace_id=workspace, since=args.since, notify=slack)
+    if not report.ran:
+        raise CommandError(f"another process is syncing {connector.label} now; try again in a few minutes")
+    print(
+        f"{args.source}: {counted(report.agents, 'agent')}, {counted(report.tickets, 'ticket')}, "
+        f"{counted(report.ratings, 'rating')} read; {counted(report.days_written, 'rep day')} written"
+        + (
+            f"; {counted(report.typed_figures_dropped, 'typed figure')} above the imported contacts dropped"
+            if report.typed_figures_dropped
+            else ""
+        )
+    )
+    if report.failure is not None:
+        raise CommandError(f"{args.source} sync stopped: {report.failure}; the next sync resumes after the last page")
+
+
+def run_helpdesk_status(settings: Settings, args: argparse.Namespace) -> None:
+    configured = {connector.source for connector in settings.helpdesks().connectors}
+    with bootstrap(settings).sessions() as session:
+        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+        statuses = {status.source: status for status in sync_statuses(session, workspace)}
+        unmatched = unmatched_agents(session, workspace)
+    if not configured and not statuses:
+        print(
+            "no helpdesk is configured: set ZENDESK_API_URL or FRESHDESK_API_URL and its credentials (docs/helpdesk.md)"
+        )
+        return
+    for source in sorted(configured | statuses.keys()):
+        print(helpdesk_status_line(source, statuses.get(source), configured=source in configured))
+    if unmatched:
+        print(f"{counted(len(unmatched), 'agent')} matched to no rep (link with /coach helpdesk link @rep EMAIL):")
+        for agent in unmatched:
+            print(f"  {agent.source} {agent.agent_id} {agent.name} <{agent.email or 'no email'}>")
+    if any(not status.healthy for status in statuses.values()):
+        raise CommandError("a helpdesk sync is failing; see above")
+
+
+def helpdesk_status_line(source: str, status: SyncStatus | None, *, configured: bool) -> str:
+    if status is None:
+        return f"{source}: configured, not synced yet"
+    line = (
+        f"{source}: last success {_utc_minute(status.succeeded_at)}; {counted(status.tickets, 'ticket')}, "
+        f"{counted(status.ratings, 'rating')}; {status.agents_matched} of {counted(status.agents, 'agent')} matched; "
+        f"days from {status.backfill_from}"
+    )
+    if not configured:
+        line += "; no longer configured"
+    if not status.healthy:
+        line += f"\n  failing since {_utc_minute(status.failed_at)} ({status.failure_kind}): {status.failure}"
+    return line
+
+
+def _utc_minute(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "never"
 
 
 def run_content_check(settings: Settings, args: argparse.Namespace) -> None:

@@ -2,7 +2,8 @@
 
 A sweep every minute queues whatever has come due in each person's own timezone (nudges, leads'
 weekly summaries on Monday 08:00, recognition posts on Friday 16:00), and the outbox
-is drained every few seconds so retries go out when their backoff ends. A sweep that could not run
+is drained every few seconds so retries go out when their backoff ends. Each configured helpdesk is synced every
+HELPDESK_SYNC_MINUTES by a job of its own. A sweep that could not run
 on time (the process was busy or suspended) is still run within the misfire grace period, runs
 only once however many were missed (coalesced), and is dropped with a log line after it.
 """
@@ -18,7 +19,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery.sender import OutboxSender
 from bot.deps import Deps
-from bot.jobs import JOBS
+from bot.jobs import JOBS, run_helpdesk_syncs
 from coaching.privacy import prune_expired
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,15 @@ def start_scheduler(deps: Deps, misfire_grace_seconds: int, retention_months: in
     # The first sweep runs at start, catching up whoever came due while the process was down.
     scheduler.add_job(sweep, IntervalTrigger(minutes=1), id="sweep", next_run_time=datetime.now(UTC), **common)
     scheduler.add_job(sender.drain, IntervalTrigger(seconds=OUTBOX_DRAIN_SECONDS), id="outbox", **common)
+    if deps.helpdesk.connectors:
+        # Its own job, so a long first import never delays the sweep's nudges; each helpdesk syncs when due.
+        scheduler.add_job(
+            lambda: run_helpdesk_syncs(deps, deps.now()),
+            IntervalTrigger(minutes=1),
+            id="helpdesk",
+            next_run_time=datetime.now(UTC),
+            **common,
+        )
     if retention_months:
 
         def prune() -> None:

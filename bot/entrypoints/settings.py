@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import cast
 
 from cryptography.fernet import Fernet
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from coaching.db import check_url
+from coaching.helpdesk.connector import Connector, Helpdesks
+from coaching.helpdesk.freshdesk import freshdesk_connector
+from coaching.helpdesk.http import RetryPolicy
+from coaching.helpdesk.zendesk import zendesk_connector
+from coaching.imports import is_workspace_id
 from coaching.outbox import OutboxPolicy
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
@@ -45,6 +51,18 @@ class Settings(BaseSettings):
     retention_months: int | None = Field(default=None, ge=1, le=600)
     # The share of coaching starts kept back as a randomised hold-out (docs/coaching.md, "Effects").
     coaching_holdout_share: float = Field(default=0.1, ge=0, le=0.5, allow_inf_nan=False)
+    # Helpdesk import (docs/helpdesk.md): each helpdesk is synced when its URL and credentials are set.
+    zendesk_api_url: str | None = None
+    zendesk_email: str | None = None
+    zendesk_api_token: str | None = None
+    freshdesk_api_url: str | None = None
+    freshdesk_api_key: str | None = None
+    helpdesk_sync_minutes: float = Field(default=15, ge=1, le=1440, allow_inf_nan=False)
+    helpdesk_complaint_tag: str = Field(default="complaint", min_length=1, max_length=80)
+    helpdesk_workspace_id: str | None = None
+    helpdesk_timeout_seconds: float = Field(default=30, gt=0, le=300, allow_inf_nan=False)
+    # The longest Retry-After a sync sleeps through; past it, the sync stops and the next one resumes.
+    helpdesk_longest_wait_seconds: float = Field(default=60, ge=0, le=900, allow_inf_nan=False)
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -79,6 +97,22 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value if value.endswith("/") else value + "/"
 
+    @field_validator("zendesk_api_url", "freshdesk_api_url")
+    @classmethod
+    def _helpdesk_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, like https://acme.zendesk.com/api/v2/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("helpdesk_workspace_id")
+    @classmethod
+    def _helpdesk_workspace(cls, value: str | None) -> str | None:
+        if value and not is_workspace_id(value):
+            raise ValueError("must be a Slack workspace (team) id, like T012AB3CD")
+        return value or None
+
     @field_validator("database_url")
     @classmethod
     def _database_url(cls, value: str) -> str:
@@ -92,6 +126,51 @@ class Settings(BaseSettings):
                 f"OUTBOX_RETRY_CAP_SECONDS ({self.outbox_retry_cap_seconds:g}); the first wait cannot exceed the cap"
             )
         return self
+
+    @model_validator(mode="after")
+    def _helpdesk_credentials(self) -> Settings:
+        wanted = {
+            "ZENDESK_API_URL": (
+                self.zendesk_api_url,
+                {"ZENDESK_EMAIL": self.zendesk_email, "ZENDESK_API_TOKEN": self.zendesk_api_token},
+            ),
+            "FRESHDESK_API_URL": (self.freshdesk_api_url, {"FRESHDESK_API_KEY": self.freshdesk_api_key}),
+        }
+        for url_name, (url, credentials) in wanted.items():
+            missing = [name for name, value in credentials.items() if not value]
+            if url and missing:
+                raise ValueError(f"{url_name} is set but {' and '.join(missing)} is not; set both, or neither")
+        return self
+
+    def helpdesks(self) -> Helpdesks:
+        """The helpdesks to sync: those whose URL is set."""
+        retry = RetryPolicy(longest_wait_seconds=self.helpdesk_longest_wait_seconds)
+        connectors: list[Connector] = []
+        if self.zendesk_api_url:
+            connectors.append(
+                zendesk_connector(
+                    api_url=self.zendesk_api_url,
+                    email=cast(str, self.zendesk_email),  # the validator above requires them with the URL
+                    api_token=cast(str, self.zendesk_api_token),
+                    timeout_seconds=self.helpdesk_timeout_seconds,
+                    retry=retry,
+                )
+            )
+        if self.freshdesk_api_url:
+            connectors.append(
+                freshdesk_connector(
+                    api_url=self.freshdesk_api_url,
+                    api_key=cast(str, self.freshdesk_api_key),
+                    timeout_seconds=self.helpdesk_timeout_seconds,
+                    retry=retry,
+                )
+            )
+        return Helpdesks(
+            connectors=tuple(connectors),
+            every=timedelta(minutes=self.helpdesk_sync_minutes),
+            complaint_tag=self.helpdesk_complaint_tag.strip().lower(),
+            workspace_id=self.helpdesk_workspace_id,
+        )
 
     @property
     def distributed(self) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 _Item = TypeVar("_Item")
@@ -82,3 +82,15 @@ class Connector(Protocol):
     def tickets(self, *, cursor: str | None, since: datetime) -> Iterator[Page[Ticket]]: ...
 
     def ratings(self, *, cursor: str | None, since: datetime) -> Iterator[Page[Rating]]: ...
+
+
+@dataclass(frozen=True)
+class Helpdesks:
+    """The helpdesks whose figures are imported (none unless their settings are given), and how."""
+
+    connectors: tuple[Connector, ...] = ()
+    every: timedelta = timedelta(minutes=15)
+    # A ticket carrying this tag counts as a complaint.
+    complaint_tag: str = "complaint"
+    # The Slack workspace the figures belong to; None means the database's only one.
+    workspace_id: str | None = None
