@@ -111,9 +111,7 @@ def _match(session: Session, *, workspace_id: str, agents: list[HelpdeskAgent]) 
             select(HelpdeskLink.email, HelpdeskLink.rep_id).where(
                 HelpdeskLink.workspace_id == workspace_id, among(HelpdeskLink.email, emails)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     days: dict[int, set[date]] = defaultdict(set)
     for agent in agents:

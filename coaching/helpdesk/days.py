@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -134,8 +134,9 @@ def write_days(
 def _figures(session: Session, *, workspace_id: str, source: str, rep_id: int, days: set[date]) -> dict[date, Values]:
     tz = session.scalar(select(Rep.tz).where(Rep.id == rep_id)) or DEFAULT_TZ
     zone = ZoneInfo(tz)
-    start = datetime.combine(min(days), time(), zone)
-    end = datetime.combine(max(days) + timedelta(days=1), time(), zone)
+    # In UTC, as stored: SQLite compares the text, so a bound in another zone would compare its wall-clock time.
+    start = datetime.combine(min(days), time(), zone).astimezone(UTC)
+    end = datetime.combine(max(days) + timedelta(days=1), time(), zone).astimezone(UTC)
     agents = select(HelpdeskAgent.agent_id).where(
         HelpdeskAgent.workspace_id == workspace_id, HelpdeskAgent.source == source, HelpdeskAgent.rep_id == rep_id
     )
