@@ -256,7 +256,6 @@ def sync_helpdesk(
             report.ratings += len(rated.items)
     except HelpdeskError as failure:
         report.failure = failure
-        logger.warning("%s sync stopped: %s", connector.label, failure)
     with deps.sessions.begin() as session:
         sync = session.get_one(HelpdeskSync, (workspace_id, source), with_for_update=True)
         if release(sync, now=deps.now(), failure=report.failure) and notify and report.failure is not None:
@@ -307,5 +306,8 @@ def run_helpdesk_syncs(deps: Deps, at: datetime) -> list[SyncReport]:
                 session, workspace_id=workspace_id, source=connector.source, now=at, every=deps.helpdesk.every
             ):
                 continue
-        reports.append(sync_helpdesk(deps, connector, workspace_id=workspace_id))
+        report = sync_helpdesk(deps, connector, workspace_id=workspace_id)
+        if report.failure is not None:
+            logger.warning("%s sync stopped: %s", connector.label, report.failure)
+        reports.append(report)
     return reports

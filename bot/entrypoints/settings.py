@@ -213,6 +213,8 @@ def fernet(key: str) -> Fernet:
 def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # A line for every helpdesk page would bury the sync's own.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def load_settings() -> Settings:
