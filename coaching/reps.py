@@ -1,4 +1,4 @@
-"""Reps as the coaching domain knows them: a Slack user in a workspace, with a timezone and locale."""
+"""Reps as the coaching domain knows them: a Slack user in a workspace, with a timezone, locale and email."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from coaching.models import Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 DEFAULT_TZ = "UTC"
+# reps.email's width, and the longest address the mail standards allow.
+MAX_EMAIL_LENGTH = 254
 
 
 class RepProfile(NamedTuple):
@@ -71,9 +73,16 @@ def profile_is_stale(rep: Rep | RepProfile, now: datetime) -> bool:
 
 
 def update_profile(
-    rep: Rep, tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None = None
+    rep: Rep,
+    tz: str | None,
+    locale: str | None,
+    now: datetime,
+    slack_admin: bool | None = None,
+    *,
+    email: str | None = None,
 ) -> None:
-    for name, value in _profile(tz, locale, now, slack_admin).items():
+    """Keeps a fresh Slack profile; `slack_admin` None (Slack did not answer) keeps the stored role and email."""
+    for name, value in _profile(tz, locale, now, slack_admin, email).items():
         setattr(rep, name, value)
 
 
@@ -86,10 +95,11 @@ def add_rep_with_profile(
     locale: str | None,
     now: datetime,
     slack_admin: bool | None,
+    email: str | None = None,
 ) -> RepProfile | None:
     """Stores someone new with their Slack profile in one `INSERT`; None if they were stored meanwhile (by their
     own other request), to be read and updated as anyone known is."""
-    profile = _profile(tz, locale, now, slack_admin)
+    profile = _profile(tz, locale, now, slack_admin, email)
     connection = session.connection()
     added = connection.execute(
         insert_skipping_taken(connection, Rep, ("workspace_id", "user_id"), returning=("id",)),
@@ -98,9 +108,18 @@ def add_rep_with_profile(
     return None if added is None else RepProfile(added.id, _zone(tz), now, None, locale)
 
 
-def _profile(tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None) -> dict[str, object]:
+def _profile(
+    tz: str | None, locale: str | None, now: datetime, slack_admin: bool | None, email: str | None
+) -> dict[str, object]:
     known: dict[str, object] = {"tz": _zone(tz), "locale": locale, "profile_fetched_at": now}
-    return known if slack_admin is None else known | {"slack_admin": slack_admin}
+    # Without an answer from Slack the role and email stay as stored.
+    return known if slack_admin is None else known | {"slack_admin": slack_admin, "email": _email(email)}
+
+
+def _email(email: str | None) -> str | None:
+    """Lowercased, as helpdesk agents' emails are stored, so matching them is equality; None past the column."""
+    email = (email or "").strip().lower()
+    return email if email and len(email) <= MAX_EMAIL_LENGTH else None
 
 
 def _zone(tz: str | None) -> str:

@@ -168,7 +168,7 @@ def test_the_manifest_keeps_to_slacks_schema():
         (lambda m: m["features"]["slash_commands"][0].update(url="ftp://x"), "slash_commands[0].url"),
         (lambda m: m["features"]["slash_commands"][0].update(should_escape="yes"), "should_escape: true or false"),
         (lambda m: m["features"]["bot_user"].update(display_name=""), "bot_user.display_name"),
-        (lambda m: m["oauth_config"]["scopes"]["bot"].append("Chat Write"), "oauth_config.scopes.bot[9]"),
+        (lambda m: m["oauth_config"]["scopes"]["bot"].append("Chat Write"), "oauth_config.scopes.bot[10]"),
         (lambda m: m["oauth_config"]["scopes"]["bot"].append("commands"), "repeats an entry"),
         (lambda m: m["settings"]["interactivity"].pop("is_enabled"), "interactivity.is_enabled: required"),
         (lambda m: m["settings"]["event_subscriptions"]["bot_events"].append("App Home"), "bot_events[3]"),

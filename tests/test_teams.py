@@ -84,7 +84,7 @@ def test_people_who_are_not_admins_cannot_manage_teams_and_nothing_changes(teams
         ('team add "Team A" anna', "`anna` is not a person"),
         ('team targets "Team A" speed=3', "`speed` is not a scorecard metric"),
         ('team targets "Team A" csat=9', "not plausible"),
-        ("team fly", "Use `/coach team create|add|remove|lead|targets|lang|list"),
+        ("team fly", "Use `/coach team create|add|remove|lead|targets|lang|helpdesk|list"),
     ],
 )
 def test_bad_team_commands_are_refused_by_name_and_change_nothing(teams, sessions, text, expected):

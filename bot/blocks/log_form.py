@@ -1,18 +1,21 @@
-"""The `/log` form: a modal with one input per figure, and reading its submission back, in the rep's language."""
+"""The `/log` form: a modal with one input per figure the rep types (those their helpdesk gives shown read-only),
+and reading its submission back, in the rep's language."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
 
-from bot.blocks.kit import section
+from bot.blocks.kit import context, section
 from bot.ids import Action, Callback
 from bot.slack.payloads import FieldState
 from coaching.fields import DATE_KEY, FIELD_BY_KEY, FIELDS, LogInputError, LogRequest, Values, parse_day, parse_value
+from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures
 from coaching.i18n import Language, Text, translator
 
 
-def log_modal(day: date, values: Values, language: Language) -> dict:
+def log_modal(day: date, values: Values, language: Language, given: GivenFigures = NOTHING_GIVEN) -> dict:
+    """The day's `values` pre-filled; the figures in `given` are the helpdesk's, shown but not asked."""
     words = translator(language)
     blocks: list[dict] = [
         {
@@ -22,7 +25,24 @@ def log_modal(day: date, values: Values, language: Language) -> dict:
             "element": {"type": "datepicker", "action_id": Action.LOG_FIELD_VALUE, "initial_date": day.isoformat()},
         }
     ]
+    if given.keys:
+        figures = " · ".join(
+            f"{field.label.in_language(language)} *{words.number(values[field.key]) if field.key in values else '–'}*"
+            for field in FIELDS
+            if field.key in given.keys
+        )
+        blocks.append(
+            context(
+                words.gettext(
+                    ":inbox_tray: From %(helpdesk)s, no need to type them: %(figures)s",
+                    helpdesk=given.helpdesk,
+                    figures=figures,
+                )
+            )
+        )
     for field in FIELDS:
+        if field.key in given.keys:
+            continue
         element = {
             "type": "number_input",
             "action_id": Action.LOG_FIELD_VALUE,

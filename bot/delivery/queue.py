@@ -10,6 +10,7 @@ from bot.blocks.team import kudos_message, summary_message
 from bot.blocks.welcome import welcome_message
 from bot.deps import Deps
 from coaching import preferences
+from coaching.helpdesk.given import given_figures
 from coaching.kudos import GivenKudos
 from coaching.models import Rep, Team
 from coaching.outbox import is_queued, queue_message
@@ -26,7 +27,7 @@ def queue_welcome(*, session: Session, deps: Deps, rep: Rep) -> bool:
         kind="welcome",
         recipient=rep.user_id,
         key=f"welcome:{rep.workspace_id}:{rep.user_id}",
-        message=welcome_message(preferences.language(rep)),
+        message=welcome_message(preferences.language(rep), given_figures(session, rep_id=rep.id)),
         now=deps.now(),
     )
 

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
 
 from bot.entrypoints.arguments import seconds
-from bot.slack.scopes import METHOD_SCOPES, manifest_bot_scopes, scope_for_conversation
+from bot.slack.scopes import METHOD_SCOPES, PROFILE_EMAIL_SCOPE, manifest_bot_scopes, scope_for_conversation
 
 TEAM_ID = "T0TEAM"
 BOT_USER_ID = "U0BOT"
@@ -303,6 +303,8 @@ class LocalSlack:
             if self.any_user and args.get("user") not in self.users:
                 self.add_user(args.get("user", "U0NEW"))
             user = self.users.get(args.get("user", ""))
+            if user and PROFILE_EMAIL_SCOPE not in self.scopes and "email" in user.get("profile", {}):
+                user = {**user, "profile": {k: v for k, v in user["profile"].items() if k != "email"}}
             return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         if method in ("views.open", "views.update", "views.publish"):
             return {"ok": True, "view": {"id": "V0VIEW", **Call(method, args, {}).structured("view")}}

@@ -19,10 +19,11 @@ from bot.slack.home_tab import refresh_home
 from bot.slack.payloads import actions_part, command_part, view_part
 from bot.slack.profiles import profile_with_refresh, reader_language
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
+from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures, given_figures
 from coaching.i18n import Language
 from coaching.outcomes import RecordedDay, day_values, record_day
 from coaching.preferences import language
-from coaching.reps import local_today
+from coaching.reps import find_rep, local_today
 
 HELP_WORDS = {"help", "aiuto", "?", "-h", "--help"}
 
@@ -47,7 +48,8 @@ def register(app: App, deps: Deps) -> None:
             after_answer(lambda: open_form(client, context, command.trigger_id))
             return
         if text.lower() in HELP_WORDS:
-            ack(response_type="ephemeral", **log_help(reader_language(deps.sessions, client, *who(context))))
+            help_language = reader_language(deps.sessions, client, *who(context))
+            ack(response_type="ephemeral", **log_help(help_language, helpdesk_figures(context)))
             return
         try:
             request = parse_log_text(text)
@@ -59,13 +61,20 @@ def register(app: App, deps: Deps) -> None:
             return
         ack(response_type="ephemeral", **log_saved(recorded, deps.definition, rep_language))
 
+    def helpdesk_figures(context: BoltContext) -> GivenFigures:
+        """For the help, which asks Slack nothing of a known rep and stores nothing of someone new."""
+        with deps.sessions() as session:
+            rep = find_rep(session, *who(context))
+            return given_figures(session, rep_id=rep.id) if rep is not None else NOTHING_GIVEN
+
     def open_form(client: WebClient, context: BoltContext, trigger_id: str) -> None:
         now = deps.now()
         with deps.sessions.begin() as session:
             rep = profile_with_refresh(session, client, *who(context), now)
             today: date = local_today(rep, now)
             values = day_values(session, rep.id, today)
-        client.views_open(trigger_id=trigger_id, view=log_modal(today, values, language(rep)))
+            given = given_figures(session, rep_id=rep.id, day=today)
+        client.views_open(trigger_id=trigger_id, view=log_modal(today, values, language(rep), given))
 
     @app.action(Action.OPEN_LOG_FORM)
     def log_button_clicked(ack: Ack, client: WebClient, context: BoltContext) -> None:

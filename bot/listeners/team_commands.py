@@ -1,7 +1,9 @@
-"""`/coach team …`, `/coach admin`, `/coach kudos`, `/coach recognition` and `/coach summary`."""
+"""`/coach team …`, `/coach admin`, `/coach helpdesk link`, `/coach kudos`, `/coach recognition` and
+`/coach summary`."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from babel import Locale
@@ -12,9 +14,13 @@ from bot.delivery.sender import OutboxSender
 from bot.listeners.coach_request import CoachRequest, Handler
 from bot.slack.mentions import channel_id, mention, split_name, unescape, user_id, user_ids
 from coaching import access, preferences
+from coaching.fields import FIELDS
+from coaching.helpdesk.agents import link_agent, redo_days
+from coaching.helpdesk.days import set_team_figures
 from coaching.i18n import Translator, lazy_gettext, translator
 from coaching.kudos import give_kudos
-from coaching.reps import get_or_create_rep
+from coaching.models import Team
+from coaching.reps import MAX_EMAIL_LENGTH, get_or_create_rep
 from coaching.summary import week_of
 from coaching.teams import (
     TeamError,
@@ -24,6 +30,7 @@ from coaching.teams import (
     list_teams,
     parse_targets,
     remove_member,
+    reps_of,
     set_targets,
     set_team_language,
     teams_led_by,
@@ -39,12 +46,15 @@ def team(request: CoachRequest) -> Message:
         "lead": lead,
         "targets": targets,
         "lang": team_lang,
+        "helpdesk": team_helpdesk,
         "list": listing,
     }
     handler = actions.get(action.lower())
     if handler is None:
         raise TeamError(
-            lazy_gettext("Use `/coach team create|add|remove|lead|targets|lang|list …`; `/coach help` shows each.")
+            lazy_gettext(
+                "Use `/coach team create|add|remove|lead|targets|lang|helpdesk|list …`; `/coach help` shows each."
+            )
         )
     return handler(request, rest)
 
@@ -158,6 +168,35 @@ def team_lang(request: CoachRequest, rest: str) -> Message:
     )
 
 
+def team_helpdesk(request: CoachRequest, rest: str) -> Message:
+    """`/coach team helpdesk NAME all|none|KEY …`: which figures the team's members get from their helpdesk instead
+    of typing them; their days are imported again with the new choice."""
+    found, words = _admin_team(request, rest)
+    chosen = set_team_figures(team=found, words=[word.lower() for word in words])
+    members = reps_of(request.session, found, leads=True) + reps_of(request.session, found, leads=False)
+    redo_days(
+        request.session,
+        workspace_id=request.rep.workspace_id,
+        rep_ids=[member.id for member in members],
+        now=request.deps.now(),
+    )
+    say = request.translator
+    if not chosen:
+        return simple(
+            say.gettext(
+                ":inbox_tray: *%(team)s* takes no figures from the helpdesk: its members log them all.",
+                team=escape(found.name),
+            )
+        )
+    return simple(
+        say.gettext(
+            ":inbox_tray: *%(team)s* now takes %(figures)s from the helpdesk; its members log the rest.",
+            team=escape(found.name),
+            figures=say.list_of(f"`{field.key}`" for field in FIELDS if field.key in chosen),
+        )
+    )
+
+
 def listing(request: CoachRequest, rest: str) -> Message:
     teams = list_teams(request.session, request.rep.workspace_id)
     if not teams:
@@ -193,6 +232,55 @@ def admin(request: CoachRequest) -> Message:
             people=_mentions(say, users),
         )
     )
+
+
+def helpdesk(request: CoachRequest) -> Message:
+    """`/coach helpdesk link @rep agent@example.com`: the helpdesk agent with that email is this rep, whatever
+    their Slack email; the agent's days are imported again for them."""
+    _require_admin(request)
+    words = request.words
+    if len(words) != 3 or words[0].lower() != "link":
+        raise TeamError(lazy_gettext("Use `/coach helpdesk link @rep agent@example.com`."))
+    email = _email(words[2])
+    rep = _rep(request, user_id(words[1]))
+    agents = link_agent(
+        session=request.session, workspace_id=request.rep.workspace_id, email=email, rep=rep, now=request.deps.now()
+    )
+    say = request.translator
+    if not agents:
+        return simple(
+            say.gettext(
+                ":link: %(email)s is now %(rep)s's. No synced agent has that email yet; the next sync brings "
+                "their ticket figures.",
+                email=escape(email),
+                rep=mention(rep.user_id),
+            )
+        )
+    return simple(
+        say.ngettext(
+            ":link: %(num)s synced agent has the email %(email)s; their ticket figures are now %(rep)s's.",
+            ":link: %(num)s synced agents have the email %(email)s; their ticket figures are now %(rep)s's.",
+            agents,
+            email=escape(email),
+            rep=mention(rep.user_id),
+        )
+    )
+
+
+# An address as a helpdesk holds it; Slack sends one typed in a command as `<mailto:a@b.com|a@b.com>`.
+_EMAIL = re.compile(r"[^@\s<>|]+@[^@\s<>|.]+(?:\.[^@\s<>|.]+)+")
+_MAILTO = re.compile(r"<mailto:([^|>]*)(?:\|[^>]*)?>")
+
+
+def _email(word: str) -> str:
+    linked = _MAILTO.fullmatch(word)
+    email = linked[1] if linked else unescape(word)
+    if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
+        shown = word if len(word) <= 40 else word[:40] + "…"
+        raise TeamError(
+            lazy_gettext("`%(given)s` is not an email; give the agent's, like agent@example.com.", given=shown)
+        )
+    return email.lower()
 
 
 def kudos(request: CoachRequest) -> Message:
@@ -268,12 +356,18 @@ def _require_admin(request: CoachRequest) -> None:
         raise TeamError(access.NOT_ADMIN)
 
 
-def _admin_team_and_users(request: CoachRequest, rest: str):
+def _admin_team(request: CoachRequest, rest: str) -> tuple[Team, list[str]]:
+    """The team an admin names, and the words after its name."""
     _require_admin(request)
     name, words = split_name(rest)
     found = find_team(request.session, name, request.rep.workspace_id)
     if found is None:
         raise TeamError(lazy_gettext("There is no team named %(team)s. `/coach team list` shows them.", team=name))
+    return found, words
+
+
+def _admin_team_and_users(request: CoachRequest, rest: str):
+    found, words = _admin_team(request, rest)
     return found, user_ids(words)
 
 
@@ -292,6 +386,7 @@ def _mentions(say: Translator, users: list[str]) -> str:
 HANDLERS: dict[str, Handler] = {
     "team": team,
     "admin": admin,
+    "helpdesk": helpdesk,
     "kudos": kudos,
     "recognition": recognition,
     "summary": summary,

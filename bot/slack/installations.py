@@ -75,6 +75,7 @@ SCOPES = [
     "commands",
     "chat:write",
     "users:read",
+    "users:read.email",
     "files:write",
     "im:write",
     "channels:join",

@@ -1,4 +1,4 @@
-"""Keeps reps' timezones and locales from `users.info`, asking Slack at most once a day per rep."""
+"""Keeps reps' timezones, locales and emails from `users.info`, asking Slack at most once a day per rep."""
 
 from __future__ import annotations
 
@@ -57,9 +57,11 @@ def profile_with_refresh(
     if profile is None or profile.profile_fetched_at is None:
         asked = ask_slack(client, user_id)
         if profile is None:
-            tz, locale, admin = (asked.tz, asked.locale, asked.slack_admin) if asked else (None, None, None)
+            tz, locale, admin, email = (
+                (asked.tz, asked.locale, asked.slack_admin, asked.email) if asked else (None, None, None, None)
+            )
             added = add_rep_with_profile(
-                session, workspace_id, user_id, tz=tz, locale=locale, now=now, slack_admin=admin
+                session, workspace_id, user_id, tz=tz, locale=locale, now=now, slack_admin=admin, email=email
             )
             if added is not None:
                 return added
@@ -112,10 +114,12 @@ class SlackProfile:
     tz: str | None
     locale: str | None
     slack_admin: bool
+    # Given only with the users:read.email scope (bot.slack.scopes.PROFILE_EMAIL_SCOPE).
+    email: str | None = None
 
 
 def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
-    """The person's timezone, locale and admin role from `users.info`; None when Slack refuses.
+    """The person's timezone, locale, admin role and email from `users.info`; None when Slack refuses.
 
     Every request asks it, if at all, before it keeps or sends anything, so one in the quick lane leaves it here
     (bot.slack.lanes)."""
@@ -126,7 +130,7 @@ def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
         logger.warning("users.info failed for %s: %s", user_id, error.response.get("error"))
         return None
     slack_admin = bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
-    return SlackProfile(user.get("tz"), user.get("locale"), slack_admin)
+    return SlackProfile(user.get("tz"), user.get("locale"), slack_admin, (user.get("profile") or {}).get("email"))
 
 
 def _apply(rep: Rep, asked: SlackProfile | None, now: datetime) -> None:
@@ -134,4 +138,4 @@ def _apply(rep: Rep, asked: SlackProfile | None, now: datetime) -> None:
         # Keep what we had (or UTC); ask again tomorrow rather than on every request.
         update_profile(rep, rep.tz, rep.locale, now)
     else:
-        update_profile(rep, asked.tz, asked.locale, now, asked.slack_admin)
+        update_profile(rep, asked.tz, asked.locale, now, asked.slack_admin, email=asked.email)

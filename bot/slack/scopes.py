@@ -35,6 +35,10 @@ METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "views.update": (),
 }
 
+# users.info leaves `profile.email` out unless the token has this scope as well as users:read; the email matches a rep
+# to their helpdesk agent (coaching.helpdesk.agents).
+PROFILE_EMAIL_SCOPE = "users:read.email"
+
 # What a conversation's id says about its type, for the methods whose scope depends on it.
 _HISTORY_SCOPE_BY_PREFIX = {"C": "channels:history", "G": "groups:history", "D": "im:history"}
 
