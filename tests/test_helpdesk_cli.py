@@ -138,3 +138,33 @@ def test_a_sync_run_twice_writes_the_same_day(anna, zendesk, sessions, database_
 
     assert again.returncode == 0, again.stderr
     assert snapshot(sessions)["day_logs"] == first
+
+
+def test_tickets_lists_what_each_counted_ticket_counts_for(anna, zendesk, sessions, database_url):
+    zendesk.records.add_ticket(
+        4, updated_at=SOLVED, agent_id=7, status="closed", solved_at=SOLVED, reopens=1, replies=1, tags=("complaint",)
+    )
+    zendesk.records.add_rating(1, ticket_id=1, agent_id=7, score="good", updated_at=SOLVED)
+    repcoach("helpdesk", "sync", "zendesk", database_url=database_url, **zendesk_env(zendesk))
+
+    listed = repcoach("helpdesk", "tickets", "U0ANNA", str(SOLVED.date()), database_url=database_url)
+
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stdout.splitlines() == [
+        f"zendesk: 4 tickets solved by U0ANNA on {SOLVED.date()}",
+        "  #1 solved 01:00 UTC: first contact; rated 5",
+        "  #2 solved 01:00 UTC",
+        "  #3 solved 01:00 UTC",
+        "  #4 solved 01:00 UTC: reopened; complaint",
+    ]
+    [day] = logged_days(sessions)
+    assert (day.contacts, day.fcr, day.repeat, day.complaints, day.csat) == (4, 1, 1, 1, 5.0)
+
+
+def test_tickets_for_someone_unknown_or_unmatched_is_one_line(anna, sessions, database_url):
+    unknown = repcoach("helpdesk", "tickets", "U0NOBODY", "2026-03-09", database_url=database_url)
+    unmatched = repcoach("helpdesk", "tickets", "U0ANNA", "2026-03-09", database_url=database_url)
+
+    assert (unknown.returncode, unknown.stderr) == (1, "repcoach: there is no rep U0NOBODY in workspace T0TEAM\n")
+    assert unmatched.returncode == 1
+    assert unmatched.stderr.startswith("repcoach: U0ANNA is matched to no helpdesk agent")

@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn, cast
 
+from sqlalchemy import select
+
 from bot.after_answer import wait_until_done
 from bot.delivery.sender import OutboxSender
 from bot.deps import utc_now
@@ -29,6 +31,7 @@ from coaching.effects import Effect
 from coaching.feedback import metric_stats, practice_stats
 from coaching.helpdesk.agents import unmatched_agents
 from coaching.helpdesk.connector import SOURCES
+from coaching.helpdesk.days import counted_tickets
 from coaching.helpdesk.syncs import SyncStatus, sync_statuses
 from coaching.imports import ImportFault, ImportReport, import_outcomes, is_workspace_id
 from coaching.library import (
@@ -39,9 +42,10 @@ from coaching.library import (
     default_library,
     load_library,
 )
-from coaching.models import OutboxMessage, Team
+from coaching.models import HelpdeskAgent, OutboxMessage, Team
 from coaching.outcomes import EXPORT_COLUMNS, export_rows
 from coaching.privacy import export_workspace, forget, prune_expired, workspaces
+from coaching.reps import find_rep
 from coaching.teams import find_team, teams_named
 
 PROMPT_TEXT = "repcoach> "
@@ -179,6 +183,11 @@ def build_parser() -> argparse.ArgumentParser:
     status = helpdesk.add_parser("status", help="each helpdesk's last sync, its failure if any, unmatched agents")
     status.add_argument("--workspace", type=workspace_id, help="the Slack workspace (team) id")
     status.set_defaults(run=run_helpdesk_status)
+    tickets = helpdesk.add_parser("tickets", help="the tickets counted for a rep on a day, to check their figures")
+    tickets.add_argument("user", help="the rep's Slack user id, like U012ABCDEF")
+    tickets.add_argument("day", type=iso_date, help="the rep's day, YYYY-MM-DD")
+    tickets.add_argument("--workspace", type=workspace_id, help="the Slack workspace (team) id")
+    tickets.set_defaults(run=run_helpdesk_tickets)
 
     content = commands.add_parser("content", help="the practice library").add_subparsers(
         required=True, metavar="ACTION"
@@ -525,6 +534,31 @@ def run_helpdesk_status(settings: Settings, args: argparse.Namespace) -> None:
             print(f"  {agent.source} {agent.agent_id} {agent.name} <{agent.email or 'no email'}>")
     if any(not status.healthy for status in statuses.values()):
         raise CommandError("a helpdesk sync is failing; see above")
+
+
+def run_helpdesk_tickets(settings: Settings, args: argparse.Namespace) -> None:
+    with bootstrap(settings).sessions() as session:
+        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+        rep = find_rep(session, workspace, args.user)
+        if rep is None:
+            raise CommandError(f"there is no rep {args.user} in workspace {workspace}")
+        sources = session.scalars(
+            select(HelpdeskAgent.source).where(HelpdeskAgent.rep_id == rep.id).distinct().order_by(HelpdeskAgent.source)
+        ).all()
+        if not sources:
+            raise CommandError(f"{args.user} is matched to no helpdesk agent; `repcoach helpdesk status` lists them")
+        for source in sources:
+            solved = counted_tickets(session, workspace_id=workspace, source=source, rep_id=rep.id, days={args.day})
+            print(f"{source}: {counted(len(solved), 'ticket')} solved by {args.user} on {args.day}")
+            for ticket in solved:
+                marks = [
+                    "first contact" if ticket.first_contact else "",
+                    "reopened" if ticket.reopened else "",
+                    "complaint" if ticket.complaint else "",
+                    "rated " + ", ".join(f"{score:g}" for score in ticket.scores) if ticket.scores else "",
+                ]
+                shown = "; ".join(mark for mark in marks if mark)
+                print(f"  #{ticket.ticket_id} solved {ticket.solved_at:%H:%M} UTC" + (f": {shown}" if shown else ""))
 
 
 def helpdesk_status_line(source: str, status: SyncStatus | None, *, configured: bool) -> str:

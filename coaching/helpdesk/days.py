@@ -131,9 +131,28 @@ def write_days(
     return written
 
 
-def _figures(session: Session, *, workspace_id: str, source: str, rep_id: int, days: set[date]) -> dict[date, Values]:
-    tz = session.scalar(select(Rep.tz).where(Rep.id == rep_id)) or DEFAULT_TZ
-    zone = ZoneInfo(tz)
+@dataclass
+class CountedTicket:
+    """A ticket as RepCoach counts it on its solve day, with its ratings: what `repcoach helpdesk tickets` shows."""
+
+    ticket_id: str
+    solved_at: datetime
+    day: date
+    reopened: bool
+    at_most_one_reply: bool
+    complaint: bool
+    scores: list[float] = field(default_factory=list)
+
+    @property
+    def first_contact(self) -> bool:
+        return not self.reopened and self.at_most_one_reply
+
+
+def counted_tickets(
+    session: Session, *, workspace_id: str, source: str, rep_id: int, days: set[date]
+) -> list[CountedTicket]:
+    """The tickets the rep's agents solved on these days of theirs, in solve order."""
+    zone = ZoneInfo(session.scalar(select(Rep.tz).where(Rep.id == rep_id)) or DEFAULT_TZ)
     # In UTC, as stored: SQLite compares the text, so a bound in another zone would compare its wall-clock time.
     start = datetime.combine(min(days), time(), zone).astimezone(UTC)
     end = datetime.combine(max(days) + timedelta(days=1), time(), zone).astimezone(UTC)
@@ -157,35 +176,44 @@ def _figures(session: Session, *, workspace_id: str, source: str, rep_id: int, d
         )
         .subquery()
     )
-    counts: dict[date, list[int]] = {day: [0, 0, 0, 0] for day in days}
-    scores: dict[date, list[float]] = defaultdict(list)
-    seen: set[str] = set()
+    counted: dict[str, CountedTicket] = {}
     for ticket_id, solved_at, reopened, one_reply, complaint, score in session.execute(
-        select(tickets, HelpdeskRating.score).outerjoin(
+        select(tickets, HelpdeskRating.score)
+        .outerjoin(
             HelpdeskRating,
             (HelpdeskRating.workspace_id == workspace_id)
             & (HelpdeskRating.source == source)
             & (HelpdeskRating.ticket_id == tickets.c.ticket_id),
         )
+        .order_by(tickets.c.solved_at, tickets.c.ticket_id)
     ):
-        day = utc(solved_at).astimezone(zone).date()
-        if day not in counts:
+        solved = utc(solved_at)
+        day = solved.astimezone(zone).date()
+        if day not in days:
             continue
+        ticket = counted.setdefault(
+            ticket_id, CountedTicket(ticket_id, solved, day, bool(reopened), bool(one_reply), bool(complaint))
+        )
         if score is not None:
-            scores[day].append(score)
-        if ticket_id in seen:  # another rating of a ticket already counted
-            continue
-        seen.add(ticket_id)
-        tally = counts[day]
-        tally[0] += 1
-        tally[1] += not reopened and one_reply
-        tally[2] += reopened
-        tally[3] += complaint
+            ticket.scores.append(score)
+    return list(counted.values())
+
+
+def _figures(session: Session, *, workspace_id: str, source: str, rep_id: int, days: set[date]) -> dict[date, Values]:
+    by_day: dict[date, list[CountedTicket]] = {day: [] for day in days}
+    for ticket in counted_tickets(session, workspace_id=workspace_id, source=source, rep_id=rep_id, days=days):
+        by_day[ticket.day].append(ticket)
     figures: dict[date, Values] = {}
-    for day, (contacts, fcr, repeat, complaints) in counts.items():
-        values: Values = {"contacts": contacts, "fcr": fcr, "repeat": repeat, "complaints": complaints}
-        if scores[day]:
-            values["csat"] = round(sum(scores[day]) / len(scores[day]), 2)
+    for day, solved in by_day.items():
+        scores = [score for ticket in solved for score in ticket.scores]
+        values: Values = {
+            "contacts": len(solved),
+            "fcr": sum(ticket.first_contact for ticket in solved),
+            "repeat": sum(ticket.reopened for ticket in solved),
+            "complaints": sum(ticket.complaint for ticket in solved),
+        }
+        if scores:
+            values["csat"] = round(sum(scores) / len(scores), 2)
         figures[day] = values
     return figures
 
