@@ -1,6 +1,6 @@
 """Every surface an English and an Italian reader see, rendered for each: every command's answer and refusal, the log
 form and its field errors, the Home tab, the coaching DMs and the answers to their buttons, the weekly summary,
-recognition and kudos posts, and the welcome.
+recognition and kudos posts, the welcome, and what the helpdesk import adds to them.
 
 A surface fails on a message left out of the catalog (its Italian would be its English, so a phrase, even a word such
 as a button's label, appears in both renderings once names, numbers, mentions, emoji, `code` such as commands and
@@ -17,7 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import get_args
 
 import pytest
+from sqlalchemy import select
 
+from bot.blocks.helpdesk import sync_failure_message
 from bot.blocks.nudges import answered_message, nudge_message
 from bot.blocks.team import kudos_message, recognition_message, summary_message
 from bot.blocks.welcome import welcome_message
@@ -26,8 +28,11 @@ from bot.ids import Action
 from coaching.cycle import CADENCES
 from coaching.definition import default_definition
 from coaching.fields import FIELD_BY_KEY
+from coaching.helpdesk.connector import HELPDESK_FIGURES
+from coaching.helpdesk.given import GivenFigures
 from coaching.i18n import Language
 from coaching.library import default_library
+from coaching.models import DayLog, HelpdeskAgent, HelpdeskSync
 from coaching.nudges import Focus, NudgeChoice
 from coaching.outcomes import record_day
 from coaching.periods import PeriodName
@@ -433,3 +438,87 @@ def test_the_check_finds_an_untranslated_phrase_or_word_and_a_placeholder_left_u
     with pytest.raises(AssertionError, match="unformatted"):
         assert_in_both_languages("Logged %(day)s", "Registrato %(day)s")
     assert_in_both_languages("Logged `contacts=30` for <@U0A> on 2 Dec", "Registrato `contacts=30` per <@U0A> il 2 dic")
+
+
+@pytest.fixture
+def helpdesk_readers(readers, sessions):
+    """The readers are admins, each matched to a Zendesk agent; another agent, with Renata's email, is matched to
+    nobody yet."""
+    with sessions.begin() as session:
+        session.add(HelpdeskSync(workspace_id=TEAM_ID, source="zendesk", backfill_from=date(2026, 11, 11)))
+        for user in (*READERS.values(), None):
+            rep = get_or_create_rep(session, TEAM_ID, user) if user else None
+            if rep is not None:
+                rep.named_admin = True
+            agent_id = user or "U0RENATA-AGENT"
+            email = f"{agent_id.lower()}@example.com" if user else "renata@example.com"
+            session.add(
+                HelpdeskAgent(
+                    workspace_id=TEAM_ID,
+                    source="zendesk",
+                    agent_id=agent_id,
+                    email=email,
+                    name=agent_id,
+                    rep_id=rep.id if rep else None,
+                )
+            )
+    return readers
+
+
+HELPDESK_COMMANDS = [
+    ("/log", "help"),
+    ("/log", "csat=4"),
+    ("/coach", f"helpdesk link <@{TEAMMATE}|renata> renata@example.com"),
+    ("/coach", f"helpdesk link <@{TEAMMATE}|renata> <mailto:nobody@example.com|nobody@example.com>"),
+    ("/coach", f"helpdesk link <@{TEAMMATE}|renata> nonsense"),
+    ("/coach", "helpdesk unlink"),
+    ("/coach", "team helpdesk Alfa contacts csat"),
+    ("/coach", "team helpdesk Alfa none"),
+    ("/coach", "team helpdesk Alfa fcr"),
+    ("/coach", "team helpdesk Alfa contacts upsells"),
+    ("/coach", "team helpdesk Alfa"),
+]
+
+
+@pytest.mark.parametrize(
+    "command, text", HELPDESK_COMMANDS, ids=[f"{command} {text}" for command, text in HELPDESK_COMMANDS]
+)
+def test_every_helpdesk_answer_and_refusal(helpdesk_readers, slack, command, text):
+    rendered = {language: answer(helpdesk_readers, slack, command, text, user) for language, user in READERS.items()}
+    assert_in_both_languages(rendered["en"], rendered["it"])
+
+
+def test_the_log_form_with_the_helpdesk_s_figures(helpdesk_readers, slack):
+    views = {}
+    for language, user in READERS.items():
+        before = len(slack.calls_to("views.open"))
+        assert helpdesk_readers.slash("/log", "", user=user).status_code == 200
+        views[language] = slack.wait_for("views.open", count=before + 1)[-1].structured("view")
+        assert any(block["type"] == "context" for block in views[language]["blocks"])
+    assert_in_both_languages(views["en"], views["it"])
+
+
+def test_a_figure_imported_into_the_day_refused(readers, slack, sessions):
+    with sessions.begin() as session:
+        for user in READERS.values():
+            rep = get_or_create_rep(session, TEAM_ID, user)
+            day = session.scalars(select(DayLog).where(DayLog.rep_id == rep.id, DayLog.day == date(2026, 11, 24))).one()
+            day.imported_keys, day.imported_from = "contacts,csat", "freshdesk"
+    rendered = {
+        language: answer(readers, slack, "/log", "date=2026-11-24 csat=4", user) for language, user in READERS.items()
+    }
+    assert_in_both_languages(rendered["en"], rendered["it"])
+
+
+def test_the_welcome_of_a_rep_whose_helpdesk_gives_figures():
+    given = GivenFigures("Zendesk", HELPDESK_FIGURES)
+    assert_in_both_languages(welcome_message("en", given), welcome_message("it", given))
+
+
+@pytest.mark.parametrize("kind", ["auth", "unavailable"])
+def test_a_helpdesk_sync_s_failure_told_to_admins(kind):
+    english, italian = (
+        sync_failure_message(helpdesk="Zendesk", failure="401 Unauthorized", kind=kind, language=language)
+        for language in READERS
+    )
+    assert_in_both_languages(english, italian)

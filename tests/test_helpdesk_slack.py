@@ -148,7 +148,7 @@ def test_an_admin_links_an_agent_s_email_to_a_rep_and_the_agent_s_days_become_th
         f"helpdesk link {tagged('U0BRUNO')} <mailto:B.Rossi@Helpdesk.Example.com|B.Rossi@Helpdesk.Example.com>",
     )
 
-    assert "1 synced agent has the email b.rossi@helpdesk.example.com" in answer and "<@U0BRUNO>" in answer
+    assert "1 synced agent has the email `b.rossi@helpdesk.example.com`" in answer and "<@U0BRUNO>" in answer
     bruno = day_of(sessions, "U0BRUNO")
     assert bruno is not None and (bruno.contacts, bruno.repeat, bruno.complaints, bruno.csat) == (3, 1, 1, 4.5)
     assert bruno.imported_from == "zendesk"

@@ -250,7 +250,7 @@ def helpdesk(request: CoachRequest) -> Message:
     if not agents:
         return simple(
             say.gettext(
-                ":link: %(email)s is now %(rep)s's. No synced agent has that email yet; the next sync brings "
+                ":link: `%(email)s` is now %(rep)s's. No synced agent has that email yet; the next sync brings "
                 "their ticket figures.",
                 email=escape(email),
                 rep=mention(rep.user_id),
@@ -258,8 +258,8 @@ def helpdesk(request: CoachRequest) -> Message:
         )
     return simple(
         say.ngettext(
-            ":link: %(num)s synced agent has the email %(email)s; their ticket figures are now %(rep)s's.",
-            ":link: %(num)s synced agents have the email %(email)s; their ticket figures are now %(rep)s's.",
+            ":link: %(num)s synced agent has the email `%(email)s`; their ticket figures are now %(rep)s's.",
+            ":link: %(num)s synced agents have the email `%(email)s`; their ticket figures are now %(rep)s's.",
             agents,
             email=escape(email),
             rep=mention(rep.user_id),
@@ -278,7 +278,7 @@ def _email(word: str) -> str:
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
         shown = word if len(word) <= 40 else word[:40] + "…"
         raise TeamError(
-            lazy_gettext("`%(given)s` is not an email; give the agent's, like agent@example.com.", given=shown)
+            lazy_gettext("`%(given)s` is not an email; give the agent's, like `agent@example.com`.", given=shown)
         )
     return email.lower()
 
