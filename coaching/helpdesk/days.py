@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among, insert_skipping_taken
@@ -51,9 +51,13 @@ def chosen_figures(session: Session, rep_ids: Iterable[int]) -> dict[int, frozen
     return {rep_id: chosen.get(rep_id, HELPDESK_FIGURES) for rep_id in wanted}
 
 
+# Asked on every /log: built once, it keeps its cache key and compiled form, and runs on the connection, not the ORM.
+_HELPDESK_OF_REP = select(HelpdeskAgent.source).where(HelpdeskAgent.rep_id == bindparam("rep_id")).limit(1)
+
+
 def helpdesk_keys(session: Session, rep_id: int) -> tuple[str, frozenset[str]]:
     """The helpdesk (its label) and the figures it gives this rep; no figures for a rep matched to no agent."""
-    source = session.scalar(select(HelpdeskAgent.source).where(HelpdeskAgent.rep_id == rep_id).limit(1))
+    source = session.connection().execute(_HELPDESK_OF_REP, {"rep_id": rep_id}).scalar()
     if source is None:
         return "", frozenset()
     return SOURCES.get(source, source), chosen_figures(session, [rep_id])[rep_id]
