@@ -10,6 +10,7 @@ BENCHMARKS = {
     "ceiling": "what any rule reading the logged figures can know of who is truly below target (no Slack, no database)",
     "coaching": "coaching quality on simulated teams with hidden true skills, through the real jobs and buttons",
     "fanout": "the nudge job: choosing, rendering and sending nudges to thousands of reps",
+    "helpdesk": "a full Zendesk or Freshdesk sync of 100,000 tickets: throughput, memory per ticket, idempotence",
     "instructions": "CPU instructions a /log costs under callgrind, RepCoach against a bare Bolt app (needs valgrind)",
     "scorecards": "scorecard queries over a year of logged days",
 }
