@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
-from coaching.models import Base, DayLog, OutboxMessage, Rep
+from coaching.models import Base, DayLog, HelpdeskRating, HelpdeskTicket, OutboxMessage, Rep
 from coaching.outbox import SENT
 
 # Tables whose rows belong to a workspace through a rep or a team, exported in this order.
@@ -26,6 +26,11 @@ WORKSPACE_TABLES = (
     "nudges",
     "kudos",
     "outbox",
+    "helpdesk_syncs",
+    "helpdesk_agents",
+    "helpdesk_links",
+    "helpdesk_tickets",
+    "helpdesk_ratings",
 )
 
 
@@ -121,8 +126,12 @@ def workspaces(session: Session) -> list[str]:
 
 
 def prune_expired(session: Session, retention_months: int, today: date) -> tuple[int, date]:
-    """Deletes logged days older than the retention period; returns how many, and the first day kept."""
+    """Deletes logged days older than the retention period, and the helpdesk tickets solved and ratings given
+    before it; returns how many days, and the first day kept."""
     before = months_before(today, retention_months)
+    cutoff = datetime.combine(before, time(), UTC)
+    session.execute(delete(HelpdeskRating).where(HelpdeskRating.rated_at < cutoff))
+    session.execute(delete(HelpdeskTicket).where(HelpdeskTicket.solved_at < cutoff))
     return rowcount(session.execute(delete(DayLog).where(DayLog.day < before))), before
 
 
@@ -148,6 +157,10 @@ def export_workspace(session: Session, workspace_id: str) -> dict[str, list[dict
         "nudges": tables["nudges"].c.rep_id.in_(reps),
         "kudos": tables["kudos"].c.team_id.in_(teams),
         "outbox": tables["outbox"].c.workspace_id == workspace_id,
+        **{
+            name: tables[name].c.workspace_id == workspace_id
+            for name in ("helpdesk_syncs", "helpdesk_agents", "helpdesk_links", "helpdesk_tickets", "helpdesk_ratings")
+        },
     }
     return {
         name: [dict(row._mapping) for row in session.execute(select(tables[name]).where(owned[name]))]

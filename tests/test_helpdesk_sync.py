@@ -22,8 +22,9 @@ from coaching.helpdesk.freshdesk import FreshdeskConnector
 from coaching.helpdesk.http import HelpdeskHttp, RetryPolicy
 from coaching.helpdesk.syncs import sync_statuses
 from coaching.helpdesk.zendesk import ZendeskConnector
-from coaching.models import DayLog, OutboxMessage, Rep
+from coaching.models import DayLog, HelpdeskRating, HelpdeskTicket, OutboxMessage, Rep
 from coaching.outcomes import record_day
+from coaching.privacy import prune_expired
 from coaching.teams import add_member, create_team
 from tests.stored import snapshot
 
@@ -328,3 +329,21 @@ def test_the_job_waits_for_helpdesk_sync_minutes_between_syncs(sessions, anna, h
     )
     later = NOW + timedelta(minutes=15)
     assert len(run_helpdesk_syncs(deps_for(sessions, connector, later), later)) == 1
+
+
+def test_retention_deletes_tickets_and_ratings_from_before_the_days_it_keeps(sessions, anna, helpdesk, vendor):
+    old = NOW - timedelta(days=100)
+    helpdesk.records.add_agent(7, "anna@example.com", "Anna")
+    helpdesk.records.add_ticket(1, updated_at=SOLVED[1], agent_id=7, status="closed", solved_at=old, replies=1)
+    helpdesk.records.add_ticket(2, updated_at=SOLVED[2], agent_id=7, status="closed", solved_at=SOLVED[2], replies=1)
+    helpdesk.records.add_rating(1, ticket_id=1, agent_id=7, score=GOOD[vendor], updated_at=old)
+    helpdesk.records.add_rating(2, ticket_id=2, agent_id=7, score=GOOD[vendor], updated_at=SOLVED[3])
+    connector = connector_for(vendor, helpdesk)
+    sync_helpdesk(deps_for(sessions, connector), connector, workspace_id=WORKSPACE, since=old.date())
+
+    with sessions.begin() as session:
+        prune_expired(session, 2, NOW.date())
+
+    with sessions() as session:
+        assert session.scalars(select(HelpdeskTicket.ticket_id)).all() == ["2"]
+        assert session.scalars(select(HelpdeskRating.rating_id)).all() == ["2"]

@@ -89,6 +89,11 @@ def test_export_workspace_holds_every_table_the_workspace_owns(two_reps, session
         "nudges",
         "kudos",
         "outbox",
+        "helpdesk_syncs",
+        "helpdesk_agents",
+        "helpdesk_links",
+        "helpdesk_tickets",
+        "helpdesk_ratings",
     ]
     assert len(exported["reps"]) == 2 and len(exported["day_logs"]) == 20 and len(exported["outbox"]) == 2
 
