@@ -168,3 +168,16 @@ def test_tickets_for_someone_unknown_or_unmatched_is_one_line(anna, sessions, da
     assert (unknown.returncode, unknown.stderr) == (1, "repcoach: there is no rep U0NOBODY in workspace T0TEAM\n")
     assert unmatched.returncode == 1
     assert unmatched.stderr.startswith("repcoach: U0ANNA is matched to no helpdesk agent")
+
+
+def test_a_helpdesk_for_an_app_in_many_workspaces_must_name_its_workspace(database_url):
+    oauth = {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "FRESHDESK_API_KEY": "k"}
+    result = repcoach(
+        "helpdesk", "status", database_url=database_url, FRESHDESK_API_URL="https://acme.freshdesk.com/api/v2/", **oauth
+    )
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "repcoach: FRESHDESK_API_URL is set for an app installed in many workspaces; set HELPDESK_WORKSPACE_ID to "
+        "the one its figures belong to"
+    )

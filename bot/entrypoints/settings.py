@@ -140,6 +140,11 @@ class Settings(BaseSettings):
             missing = [name for name, value in credentials.items() if not value]
             if url and missing:
                 raise ValueError(f"{url_name} is set but {' and '.join(missing)} is not; set both, or neither")
+            if url and self.distributed and not self.helpdesk_workspace_id:
+                raise ValueError(
+                    f"{url_name} is set for an app installed in many workspaces; set HELPDESK_WORKSPACE_ID to the "
+                    "one its figures belong to"
+                )
         return self
 
     def helpdesks(self) -> Helpdesks:
