@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import cast
 
@@ -184,9 +184,14 @@ class SyncReport:
     agents: int = 0
     tickets: int = 0
     ratings: int = 0
-    days_written: int = 0
+    # (rep id, day) of every rep's day it computed again.
+    rep_days: set[tuple[int, date]] = field(default_factory=set)
     typed_figures_dropped: int = 0
     failure: HelpdeskError | None = None
+
+    @property
+    def days_written(self) -> int:
+        return len(self.rep_days)
 
 
 def sync_helpdesk(
@@ -217,7 +222,7 @@ def sync_helpdesk(
             backfill_from=backfill_from,
             now=deps.now(),
         )
-        report.days_written += written.days
+        report.rep_days |= written.days
         report.typed_figures_dropped += written.dropped
 
     def write_touched(session: Session, touched: Touched) -> None:

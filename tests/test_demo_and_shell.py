@@ -1,5 +1,7 @@
 """`repcoach demo` and `repcoach shell`, run as a new user would."""
 
+import re
+import sqlite3
 import subprocess
 
 from tests.test_cli import REPCOACH, repcoach
@@ -12,6 +14,11 @@ def test_the_demo_shows_a_whole_week_and_writes_pages_and_charts(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "Simulating eight weeks" in result.stdout and "messages written to" in result.stdout
+    # Pacific Support's ticket figures come through the real sync from the local Zendesk stand-in.
+    assert re.search(r"Pacific Support's figures from Zendesk: [1-9]\d+ tickets and [1-9]\d* ratings", result.stdout)
+    with sqlite3.connect(out / "demo.db") as database:
+        [(imported,)] = database.execute("SELECT count(*) FROM day_logs WHERE imported_from = 'zendesk'").fetchall()
+    assert imported >= 30
     pages = sorted((out / "messages").glob("*.html"))
     kinds = {page.name.split("-")[1] for page in pages}
     assert kinds == {"welcome", "nudge", "kudos", "summary", "recognition"} and len(pages) >= 30

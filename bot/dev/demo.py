@@ -2,7 +2,8 @@
 
 Two teams in several timezones and both languages log eight weeks of days: Roma Care mostly in Italian (its
 channel too), with one English rep, and Pacific Support in English. Everyone gets the welcome on joining; then the
-real jobs run against the local Slack stand-in (the week's coaching messages, a kudos post in each team on
+ticket figures of Pacific Support's last two weeks are imported from a local Zendesk stand-in through the real
+sync; the real jobs run against the local Slack stand-in (the week's coaching messages, a kudos post in each team on
 Wednesday, recognition on Friday afternoon, the leads' summaries on Monday morning), and every message they sent is
 shown in the terminal and written as an HTML page under the output folder, with the charts as PNG files.
 """
@@ -12,9 +13,11 @@ from __future__ import annotations
 import random
 import re
 import shutil
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
@@ -24,14 +27,21 @@ from sqlalchemy import select
 from bot.delivery.pacing import ChannelPacer, TokenBucket
 from bot.delivery.queue import queue_kudos, queue_welcome
 from bot.deps import Deps
+from bot.dev.local_helpdesk import LocalHelpdesk
 from bot.dev.local_slack import LocalSlack
+from bot.dev.local_zendesk import API_TOKEN as ZENDESK_TOKEN
+from bot.dev.local_zendesk import EMAIL as ZENDESK_EMAIL
+from bot.dev.local_zendesk import LocalZendesk
 from bot.dev.preview import to_html, to_terminal
-from bot.jobs import JOBS
+from bot.jobs import JOBS, sync_helpdesk
 from bot.slack.client import WorkspaceClients
 from coaching import db
 from coaching.answers import answer_nudge
+from coaching.helpdesk.connector import Helpdesks
+from coaching.helpdesk.http import RetryPolicy
+from coaching.helpdesk.zendesk import zendesk_connector
 from coaching.kudos import give_kudos
-from coaching.models import Nudge
+from coaching.models import DayLog, Nudge
 from coaching.nudges import Feedback
 from coaching.outcomes import record_day
 from coaching.reps import get_or_create_rep
@@ -150,6 +160,8 @@ def run_demo(out: Path, console: Console) -> None:
                         day = first_day + timedelta(weeks=week, days=weekday)
                         record_day(session, rep.id, day, simulated_day(rng, person.weak, week), started)
 
+    import_pacific_tickets(sessions, deps, console)
+
     # Last week's coaching cycle day by day, reps answering some of it, then this Monday's summaries.
     last_monday = monday - timedelta(weeks=1)
     for offset in range(5):
@@ -167,6 +179,60 @@ def run_demo(out: Path, console: Console) -> None:
         f"\n[bold]{pages} messages[/bold] written to {out / 'messages'} (open {out / 'index.html'}); "
         f"the database is {out / 'demo.db'}. Took {(datetime.now(UTC) - started).total_seconds():.0f} s."
     )
+
+
+def import_pacific_tickets(sessions, deps: Deps, console: Console) -> None:
+    """Pacific Support works in Zendesk: its last two weeks of tickets (made from the days it logged) are imported
+    through the real sync from the local Zendesk stand-in, so its ticket figures are Zendesk's, marked imported."""
+    zendesk = LocalZendesk().start()
+    _, _, lead, reps = TEAMS[1]
+    since = date.today() - timedelta(days=14)
+    ticket_ids = iter(range(1, 1_000_000))
+    with sessions.begin() as session:
+        for agent_id, person in enumerate((lead, *reps), start=1):
+            rep = get_or_create_rep(session, WORKSPACE, person.user_id)
+            rep.tz, rep.email = person.tz, f"{person.name.lower()}@pacific.example"
+            zendesk.records.add_agent(agent_id, rep.email, person.name)
+            for log in session.scalars(select(DayLog).where(DayLog.rep_id == rep.id, DayLog.day >= since)):
+                add_tickets_for(zendesk, agent_id, log, ZoneInfo(person.tz), ticket_ids)
+    connector = zendesk_connector(
+        api_url=zendesk.api_url, email=ZENDESK_EMAIL, api_token=ZENDESK_TOKEN, timeout_seconds=10, retry=RetryPolicy()
+    )
+    report = sync_helpdesk(
+        replace(deps, helpdesk=Helpdesks(connectors=(connector,))), connector, workspace_id=WORKSPACE, notify=False
+    )
+    zendesk.stop()
+    console.print(
+        f"Pacific Support's figures from Zendesk: {report.tickets} tickets and {report.ratings} ratings imported "
+        f"into {report.days_written} rep days; its reps log only the rest."
+    )
+
+
+def add_tickets_for(zendesk: LocalHelpdesk, agent_id: int, log: DayLog, zone: ZoneInfo, ids: Iterator[int]) -> None:
+    """The day's tickets as Zendesk would hold them: its first-contact resolutions answered once, its repeat
+    contacts reopened, its complaints tagged, and a third of them rated so the ratings average its CSAT."""
+    contacts, fcr = log.contacts or 0, log.fcr or 0
+    repeats = min(log.repeat or 0, contacts - fcr)
+    rated = contacts // 3
+    good = round(rated * ((log.csat or 5.0) - 1) / 4)
+    for number in range(contacts):
+        solved = datetime.combine(log.day, time(9), zone) + timedelta(minutes=13 * number)
+        ticket_id = next(ids)
+        zendesk.records.add_ticket(
+            ticket_id,
+            updated_at=solved.astimezone(UTC),
+            agent_id=agent_id,
+            status="solved",
+            solved_at=solved.astimezone(UTC),
+            replies=1 if number < fcr else 2,
+            reopens=1 if fcr <= number < fcr + repeats else 0,
+            tags=("complaint",) if number < (log.complaints or 0) else (),
+        )
+        if number < rated:
+            score = "good" if number < good else "bad"
+            zendesk.records.add_rating(
+                ticket_id, ticket_id=ticket_id, agent_id=agent_id, score=score, updated_at=solved.astimezone(UTC)
+            )
 
 
 def sweep(deps: Deps, start: datetime, hours: int, every: timedelta = timedelta(minutes=30)) -> None:

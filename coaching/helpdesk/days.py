@@ -30,10 +30,10 @@ from coaching.reps import DEFAULT_TZ
 
 @dataclass
 class DaysWritten:
-    days: int = 0
+    # (rep id, day) of every day computed again.
+    days: set[tuple[int, date]] = field(default_factory=set)
     # Typed shares of contacts dropped because they were above the imported contacts.
     dropped: int = 0
-    reps: set[int] = field(default_factory=set)
 
 
 def chosen_figures(session: Session, rep_ids: Iterable[int]) -> dict[int, frozenset[str]]:
@@ -130,8 +130,7 @@ def write_days(
             continue
         figures = _figures(session, workspace_id=workspace_id, source=source, rep_id=rep_id, days=days)
         written.dropped += _store(session, rep_id=rep_id, figures=figures, keys=keys, source=source, now=now)
-        written.days += len(figures)
-        written.reps.add(rep_id)
+        written.days.update((rep_id, day) for day in figures)
     return written
 
 
