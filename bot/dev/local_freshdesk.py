@@ -6,7 +6,8 @@ no ticket page past the 300th (`page_limit`, smaller in tests); basic auth with 
 `X-RateLimit-Total`, `-Remaining` and `-Used-CurrentRequest` headers. Point FRESHDESK_API_URL at
 `stand_in.api_url`; run it alone with `python -m bot.dev.local_freshdesk --port P --tickets N`.
 
-Unlike Freshdesk it lists tickets only by `updated_at` ascending, the order the connector asks for.
+Unlike Freshdesk it lists tickets only by `updated_at` ascending, the order the connector asks for, and without
+`updated_since` it lists those updated (not created) in the last 30 days.
 """
 
 from __future__ import annotations

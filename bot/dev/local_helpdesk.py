@@ -347,7 +347,7 @@ class LocalHelpdesk:
         with self._lock:
             self.calls.append(call)
             number = sum(1 for c in self.calls if not self.faults.paths or c.path in self.faults.paths)
-        remaining = max(0, self.requests_per_minute - number)
+            remaining = max(0, self.requests_per_minute - len(self.calls))
         status, headers, body = self._misbehave(path, number) or self._checked(path, params, authorization)
         call.status = status
         return status, {**self.rate_limit_headers(remaining, params), **headers}, body
