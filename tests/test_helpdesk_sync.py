@@ -347,3 +347,21 @@ def test_retention_deletes_tickets_and_ratings_from_before_the_days_it_keeps(ses
     with sessions() as session:
         assert session.scalars(select(HelpdeskTicket.ticket_id)).all() == ["2"]
         assert session.scalars(select(HelpdeskRating.rating_id)).all() == ["2"]
+
+
+def test_a_ticket_deleted_in_zendesk_stops_counting(sessions, anna):
+    zendesk = stand_in_for("zendesk")
+    try:
+        anna_day(zendesk, "zendesk")
+        connector = connector_for("zendesk", zendesk)
+        deps = deps_for(sessions, connector)
+        sync_helpdesk(deps, connector, workspace_id=WORKSPACE)
+
+        zendesk.records.change_ticket(7, updated_at=SOLVED[8] + timedelta(hours=1), status="deleted")
+        sync_helpdesk(deps, connector, workspace_id=WORKSPACE)
+    finally:
+        zendesk.stop()
+
+    # Ticket 7 was the complaint.
+    assert figures(day_of(sessions, anna))["contacts"] == 6
+    assert figures(day_of(sessions, anna))["complaints"] == 0

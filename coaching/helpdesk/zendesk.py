@@ -51,11 +51,8 @@ class ZendeskConnector:
                 {**position, "include": "metric_sets", "per_page": self._page_size},
             )
             metrics = {metric.get("ticket_id"): metric for metric in body.get("metric_sets") or []}
-            tickets = [
-                _ticket(record, metrics.get(record["id"]))
-                for record in body.get("tickets") or []
-                if record.get("status") != "deleted"
-            ]
+            # A deleted ticket comes as status "deleted": not solved, so one already counted leaves its day.
+            tickets = [_ticket(record, metrics.get(record["id"])) for record in body.get("tickets") or []]
             # An export that found nothing new gives no cursor: it resumes from where it started.
             if body.get("after_cursor"):
                 position = {"cursor": body["after_cursor"]}
