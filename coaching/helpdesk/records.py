@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
@@ -72,14 +72,7 @@ def store_tickets(
             added.append({"workspace_id": workspace_id, "source": source, "ticket_id": ticket_id, **values})
         if ticket.agent_id and solved_at:
             touched[ticket.agent_id].add(solved_at)
-    connection = session.connection()
-    if added:
-        connection.execute(insert(table), added)
-    if changed:
-        connection.execute(
-            update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam(name) for name in values}),
-            changed,
-        )
+    _write(session, table, added, changed)
     return touched
 
 
@@ -106,15 +99,21 @@ def store_ratings(session: Session, *, workspace_id: str, source: str, ratings: 
         else:
             continue
         tickets_touched.add(rating.ticket_id)
+    _write(session, table, added, changed)
+    return _solve_instants(session, workspace_id=workspace_id, source=source, ticket_ids=tickets_touched)
+
+
+def _write(session: Session, table: Table, added: list[dict[str, Any]], changed: list[dict[str, Any]]) -> None:
+    """Inserts the new rows and updates the changed ones (by `row_id`), each in one executemany."""
     connection = session.connection()
     if added:
         connection.execute(insert(table), added)
     if changed:
+        columns = [name for name in changed[0] if name != "row_id"]
         connection.execute(
-            update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam(name) for name in values}),
+            update(table).where(table.c.id == bindparam("row_id")).values({name: bindparam(name) for name in columns}),
             changed,
         )
-    return _solve_instants(session, workspace_id=workspace_id, source=source, ticket_ids=tickets_touched)
 
 
 def _solve_instants(session: Session, *, workspace_id: str, source: str, ticket_ids: set[str]) -> Touched:
