@@ -16,7 +16,7 @@ FIGURES = (
     "tickets a second",
     "tickets read",
     "ratings read",
-    "rep-days stored",
+    "rep-days written",
     "peak RSS (",
     "peak RSS growth from 30 to 300 tickets",
 )
@@ -41,6 +41,6 @@ def test_a_few_hundred_tickets_from_each_vendor_print_every_figure(capsys, monke
             assert re.search(rf"{vendor} SQLite: {re.escape(name)} .* PASS", summary), f"{vendor}: {name} missed"
         read = re.search(rf"{vendor} SQLite: tickets read +([\d,]+)", summary)
         assert read and read.group(1) == "300"
-        days = re.search(rf"{vendor} SQLite: rep-days stored \(.*\) +([\d,]+)", summary)
+        days = re.search(rf"{vendor} SQLite: rep-days written \(.*\) +([\d,]+)", summary)
         assert days and int(days.group(1)) > 0
     assert re.search(r"of \d+ targets met", summary)
