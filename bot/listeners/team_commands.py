@@ -274,7 +274,7 @@ _MAILTO = re.compile(r"<mailto:([^|>]*)(?:\|[^>]*)?>")
 
 def _email(word: str) -> str:
     linked = _MAILTO.fullmatch(word)
-    email = linked[1] if linked else unescape(word)
+    email = unescape(linked[1] if linked else word)
     if len(email) > MAX_EMAIL_LENGTH or not _EMAIL.fullmatch(email):
         shown = word if len(word) <= 40 else word[:40] + "…"
         raise TeamError(
