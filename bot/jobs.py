@@ -24,8 +24,8 @@ from coaching.due import delivery_key, due_local_date
 from coaching.helpdesk.agents import store_agents
 from coaching.helpdesk.connector import Connector, HelpdeskError
 from coaching.helpdesk.days import days_touched, write_days
-from coaching.helpdesk.records import Touched, store_ratings, store_tickets
-from coaching.helpdesk.syncs import claim_sync, fetch_from, is_due, release
+from coaching.helpdesk.records import Touched, refresh_statistics, store_ratings, store_tickets
+from coaching.helpdesk.syncs import claim_sync, fetch_from, is_due, pending_days, pending_json, release
 from coaching.models import HelpdeskSync, Rep, Team
 from coaching.nudges import UNSENT_KINDS
 from coaching.outbox import Outgoing, is_queued, queue_message, queue_messages
@@ -45,6 +45,8 @@ HOME_REFRESH_TIME = time(6, 0)
 RECOGNITION_TIME = time(16, 0)
 # A sync holds its helpdesk this long past each page; a process that died lets go of it by then.
 HELPDESK_LEASE = timedelta(minutes=10)
+# Records stored by one sync past which PostgreSQL's statistics are refreshed before the days are computed.
+BIG_IMPORT = 5000
 
 
 @dataclass(frozen=True)
@@ -197,10 +199,12 @@ class SyncReport:
 def sync_helpdesk(
     deps: Deps, connector: Connector, *, workspace_id: str, since: date | None = None, notify: bool = True
 ) -> SyncReport:
-    """Imports the helpdesk's changes since the saved cursors, one transaction per page, each saving its cursor.
+    """Imports the helpdesk's changes since the saved cursors, one transaction per page, each saving its cursor and
+    the reps' days it touched; then computes those days once, and records how the sync ended.
 
     Records are replaced per ticket and rating, and day figures computed from them, so running it again, or after a
-    crash, changes no total. A failure is recorded on the sync; the first of its kind tells the workspace's admins.
+    crash, changes no total; days a crashed sync touched are computed by the next. A failure is recorded on the
+    sync; the first of its kind tells the workspace's admins.
     """
     source = connector.source
     with deps.sessions.begin() as session:
@@ -211,34 +215,30 @@ def sync_helpdesk(
             return SyncReport(ran=False)
         start, backfill_from = fetch_from(sync), sync.backfill_from
         cursors = {"tickets": sync.tickets_cursor, "ratings": sync.ratings_cursor}
+        pending = pending_days(sync)
     report = SyncReport()
 
-    def write(session: Session, rep_days: dict[int, set[date]]) -> None:
-        written = write_days(
-            session,
-            workspace_id=workspace_id,
-            source=source,
-            rep_days=rep_days,
-            backfill_from=backfill_from,
-            now=deps.now(),
-        )
-        report.rep_days |= written.days
-        report.typed_figures_dropped += written.dropped
-
-    def write_touched(session: Session, touched: Touched) -> None:
-        write(session, days_touched(session, workspace_id=workspace_id, source=source, touched=touched))
-
-    def page_done(session: Session, stream: str, cursor: str) -> None:
+    def page_done(session: Session, rep_days: dict[int, set[date]], stream: str | None, cursor: str | None) -> None:
+        for rep_id, days in rep_days.items():
+            pending.setdefault(rep_id, set()).update(days)
+        saved: dict[str, object] = {"pending_days": pending_json(pending), "lease_until": deps.now() + HELPDESK_LEASE}
+        if stream is not None:
+            saved[f"{stream}_cursor"] = cursor
         session.execute(
             update(HelpdeskSync)
             .where(HelpdeskSync.workspace_id == workspace_id, HelpdeskSync.source == source)
-            .values({f"{stream}_cursor": cursor, "lease_until": deps.now() + HELPDESK_LEASE})
+            .values(saved)
         )
+
+    def touched_days(session: Session, touched: Touched) -> dict[int, set[date]]:
+        return days_touched(session, workspace_id=workspace_id, source=source, touched=touched)
 
     try:
         agents = list(connector.agents())
         with deps.sessions.begin() as session:
-            write(session, store_agents(session, workspace_id=workspace_id, source=source, agents=agents))
+            page_done(
+                session, store_agents(session, workspace_id=workspace_id, source=source, agents=agents), None, None
+            )
         report.agents = len(agents)
         for page in connector.tickets(cursor=cursors["tickets"], since=start):
             with deps.sessions.begin() as session:
@@ -249,20 +249,30 @@ def sync_helpdesk(
                     tickets=page.items,
                     complaint_tag=deps.helpdesk.complaint_tag,
                 )
-                write_touched(session, touched)
-                page_done(session, "tickets", page.cursor)
+                page_done(session, touched_days(session, touched), "tickets", page.cursor)
             report.tickets += len(page.items)
         for rated in connector.ratings(cursor=cursors["ratings"], since=start):
             with deps.sessions.begin() as session:
-                write_touched(
-                    session, store_ratings(session, workspace_id=workspace_id, source=source, ratings=rated.items)
-                )
-                page_done(session, "ratings", rated.cursor)
+                touched = store_ratings(session, workspace_id=workspace_id, source=source, ratings=rated.items)
+                page_done(session, touched_days(session, touched), "ratings", rated.cursor)
             report.ratings += len(rated.items)
     except HelpdeskError as failure:
         report.failure = failure
     with deps.sessions.begin() as session:
+        if report.tickets + report.ratings > BIG_IMPORT:
+            refresh_statistics(session)
+        # The pages stored before a failure count too: their cursors are saved.
+        written = write_days(
+            session,
+            workspace_id=workspace_id,
+            source=source,
+            rep_days=pending,
+            backfill_from=backfill_from,
+            now=deps.now(),
+        )
+        report.rep_days, report.typed_figures_dropped = written.days, written.dropped
         sync = session.get_one(HelpdeskSync, (workspace_id, source), with_for_update=True)
+        sync.pending_days = None
         if release(sync, now=deps.now(), failure=report.failure) and notify and report.failure is not None:
             _tell_admins(session, deps, workspace_id, connector.label, report.failure, sync.failure_kind or "error")
     if report.failure is not None and notify:

@@ -315,6 +315,10 @@ class HelpdeskSync(Base):
     backfill_from: Mapped[date] = mapped_column(Date)
     tickets_cursor: Mapped[str | None] = mapped_column(Text)
     ratings_cursor: Mapped[str | None] = mapped_column(Text)
+    # The reps' days the pages stored so far touched, as [rep id, "YYYY-MM-DD"] pairs: computed once at the end of
+    # the sync (each page recomputing them would read the same tickets again and again), and kept with each
+    # page's cursor, so a sync that dies before the end leaves them to the next.
+    pending_days: Mapped[list[list[Any]] | None] = mapped_column(JSON)
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     succeeded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

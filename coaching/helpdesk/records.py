@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from coaching.helpdesk.connector import Rating, Ticket
@@ -122,16 +122,15 @@ def _solve_instants(session: Session, *, workspace_id: str, source: str, ticket_
     if not ticket_ids:
         return touched
     table = cast(Table, HelpdeskTicket.__table__)
+    # Only by ticket id, so the unique index on it answers: with the solve conditions in the query, SQLite took
+    # the agent index and read every ticket for each page of ratings.
     for agent_id, solved_at in session.execute(
         select(table.c.agent_id, table.c.solved_at).where(
-            table.c.workspace_id == workspace_id,
-            table.c.source == source,
-            table.c.ticket_id.in_(list(ticket_ids)),
-            table.c.agent_id.is_not(None),
-            table.c.solved_at.is_not(None),
+            table.c.workspace_id == workspace_id, table.c.source == source, table.c.ticket_id.in_(list(ticket_ids))
         )
     ):
-        touched[agent_id].add(utc(solved_at))
+        if agent_id is not None and solved_at is not None:
+            touched[agent_id].add(utc(solved_at))
     return touched
 
 
@@ -139,3 +138,10 @@ def merge(into: Touched, more: Touched) -> Touched:
     for agent_id, instants in more.items():
         into.setdefault(agent_id, set()).update(instants)
     return into
+
+
+def refresh_statistics(session: Session) -> None:
+    """After a big import, PostgreSQL's planner still holds the empty tables' statistics until autovacuum comes
+    by, and plans the day queries as if they were empty (seconds instead of milliseconds); ANALYZE updates them."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE helpdesk_tickets, helpdesk_ratings"))

@@ -132,3 +132,14 @@ def _counter(session: Session, workspace_id: str, source: str) -> Callable[..., 
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
     return count
+
+
+def pending_days(sync: HelpdeskSync) -> dict[int, set[date]]:
+    days: dict[int, set[date]] = {}
+    for rep_id, day in sync.pending_days or []:
+        days.setdefault(int(rep_id), set()).add(date.fromisoformat(day))
+    return days
+
+
+def pending_json(rep_days: dict[int, set[date]]) -> list[list[Any]]:
+    return [[rep_id, day.isoformat()] for rep_id, days in sorted(rep_days.items()) for day in sorted(days)]

@@ -77,6 +77,7 @@ def upgrade() -> None:
         sa.Column("backfill_from", sa.Date, nullable=False),
         sa.Column("tickets_cursor", sa.Text, nullable=True),
         sa.Column("ratings_cursor", sa.Text, nullable=True),
+        sa.Column("pending_days", sa.JSON, nullable=True),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("succeeded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True),
