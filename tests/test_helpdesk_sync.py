@@ -22,7 +22,7 @@ from coaching.helpdesk.freshdesk import FreshdeskConnector
 from coaching.helpdesk.http import HelpdeskHttp, RetryPolicy
 from coaching.helpdesk.syncs import sync_statuses
 from coaching.helpdesk.zendesk import ZendeskConnector
-from coaching.models import DayLog, HelpdeskRating, HelpdeskTicket, OutboxMessage, Rep
+from coaching.models import DayLog, HelpdeskRating, HelpdeskSync, HelpdeskTicket, OutboxMessage, Rep
 from coaching.outcomes import record_day
 from coaching.privacy import prune_expired
 from coaching.teams import add_member, create_team
@@ -365,3 +365,39 @@ def test_a_ticket_deleted_in_zendesk_stops_counting(sessions, anna):
     # Ticket 7 was the complaint.
     assert figures(day_of(sessions, anna))["contacts"] == 6
     assert figures(day_of(sessions, anna))["complaints"] == 0
+
+
+class CrashAfterFirstPage:
+    """The real connector, with the process dying (any exception but a HelpdeskError) after its first ticket page."""
+
+    def __init__(self, connector: Connector) -> None:
+        self.connector = connector
+        self.source, self.label, self.provides = connector.source, connector.label, connector.provides
+
+    def agents(self):
+        return self.connector.agents()
+
+    def tickets(self, *, cursor, since):
+        pages = self.connector.tickets(cursor=cursor, since=since)
+        yield next(pages)
+        raise SystemExit("the process dies here")
+
+    def ratings(self, *, cursor, since):
+        return self.connector.ratings(cursor=cursor, since=since)
+
+
+def test_days_a_dead_sync_touched_are_computed_by_the_next(sessions, anna, helpdesk, vendor):
+    anna_day(helpdesk, vendor)
+    connector = connector_for(vendor, helpdesk)
+    with pytest.raises(SystemExit):
+        sync_helpdesk(deps_for(sessions, connector), CrashAfterFirstPage(connector), workspace_id=WORKSPACE)
+    assert day_of(sessions, anna) is None  # its first page is stored, its day not yet computed
+    with sessions() as session:
+        assert session.get(HelpdeskSync, (WORKSPACE, vendor)).pending_days == [[anna, DAY.isoformat()]]
+
+    # Once the dead sync's lease has run out, the next one takes over from its cursor and computes its days too.
+    later = NOW + timedelta(minutes=11)
+    report = sync_helpdesk(deps_for(sessions, connector, later), connector, workspace_id=WORKSPACE)
+
+    assert report.failure is None and report.tickets < 8
+    assert figures(day_of(sessions, anna))["contacts"] == 7
