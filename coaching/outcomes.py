@@ -47,9 +47,9 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
     A figure the rep's helpdesk gives, or one imported into this day, is refused: the helpdesk's count stands.
     The caller commits.
     """
-    refuse_helpdesk_figures(session, rep_id, values)
+    contacts_to_come = "contacts" in refuse_helpdesk_figures(session, rep_id, values)
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
-    if _consistent_alone(values):
+    if _consistent_alone(values, contacts_to_come):
         connection = session.connection()
         inserted = connection.execute(
             insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
@@ -61,7 +61,7 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
     refuse_imported(log, values)
     before = stored_values(log)
     merged = before | values
-    check_consistent(merged, values)
+    check_consistent(merged, values, contacts_to_come=contacts_to_come)
     if log is None:  # erased since the insert found the day taken
         return record_day(session, rep_id, day, values, now)
     changes = [Change(key, before.get(key), value) for key, value in values.items() if before.get(key) != value]
@@ -72,9 +72,9 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
     return RecordedDay(day, False, changes, merged)
 
 
-def _consistent_alone(values: Values) -> bool:
+def _consistent_alone(values: Values, contacts_to_come: bool) -> bool:
     try:
-        check_consistent(values, values)
+        check_consistent(values, values, contacts_to_come=contacts_to_come)
     except LogInputError:
         return False
     return True

@@ -252,6 +252,23 @@ def test_a_matched_rep_logs_the_figures_the_helpdesk_does_not_give(helpdesk, ses
     assert anna is not None and (anna.upsells, anna.aht, anna.contacts, anna.csat) == (2, 6.5, 3, 4.5)
 
 
+def test_a_matched_rep_logs_up_sells_before_the_helpdesk_has_given_the_day_s_contacts(helpdesk, sessions):
+    yesterday = (TODAY - timedelta(days=1)).isoformat()
+
+    answer = helpdesk.log(f"upsells=2 date={yesterday}", user="U0ANNA")
+
+    assert answer["text"].startswith(":white_check_mark: Logged"), answer["text"]
+    day = day_of(sessions, "U0ANNA", TODAY - timedelta(days=1))
+    assert (day.upsells, day.contacts) == (2, None)
+
+
+def test_someone_with_no_helpdesk_still_needs_contacts_for_a_share(helpdesk, sessions):
+    answer = helpdesk.log("upsells=2", user="U0BRUNO")
+
+    assert "add `contacts=N` too" in answer["text"]
+    assert day_of(sessions, "U0BRUNO") is None
+
+
 def test_the_help_of_a_matched_rep_lists_only_what_they_log_and_says_where_the_rest_comes_from(helpdesk):
     text = helpdesk.log("help", user="U0ANNA")["text"]
     for key in ("contacts", "fcr", "repeat", "csat", "complaints"):

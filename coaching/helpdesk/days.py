@@ -63,8 +63,9 @@ def helpdesk_keys(session: Session, rep_id: int) -> tuple[str, frozenset[str]]:
     return SOURCES.get(source, source), chosen_figures(session, [rep_id])[rep_id]
 
 
-def refuse_helpdesk_figures(session: Session, rep_id: int, values: Values) -> None:
-    """Raises LogInputError when `values` sets a figure the rep's helpdesk gives: the helpdesk's count stands."""
+def refuse_helpdesk_figures(session: Session, rep_id: int, values: Values) -> frozenset[str]:
+    """Raises LogInputError when `values` sets a figure the rep's helpdesk gives (the helpdesk's count stands);
+    returns the figures it gives."""
     label, keys = helpdesk_keys(session, rep_id)
     taken = [key for key in values if key in keys]
     if taken:
@@ -76,6 +77,7 @@ def refuse_helpdesk_figures(session: Session, rep_id: int, values: Values) -> No
             ),
             taken[0],
         )
+    return keys
 
 
 def refuse_imported(log: DayLog | None, values: Values) -> None:
