@@ -41,13 +41,23 @@ def day_values(session: Session, rep_id: int, day: date) -> Values:
     return stored_values(_find(session, rep_id, day, lock=False))
 
 
-def record_day(session: Session, rep_id: int, day: date, values: Values, now: datetime) -> RecordedDay:
+def record_day(
+    session: Session,
+    rep_id: int,
+    day: date,
+    values: Values,
+    now: datetime,
+    *,
+    matched_to_agent: bool | None = None,
+) -> RecordedDay:
     """Merges `values` into the stored day, checking the result; raises LogInputError and stores nothing if it is bad.
 
     A figure the rep's helpdesk gives, or one imported into this day, is refused: the helpdesk's count stands.
+    `matched_to_agent` False (read with the rep, as `/log` does) spares asking whether they have a helpdesk.
     The caller commits.
     """
-    contacts_to_come = "contacts" in refuse_helpdesk_figures(session, rep_id, values)
+    given = frozenset() if matched_to_agent is False else refuse_helpdesk_figures(session, rep_id, values)
+    contacts_to_come = "contacts" in given
     # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
     if _consistent_alone(values, contacts_to_come):
         connection = session.connection()
@@ -63,7 +73,7 @@ def record_day(session: Session, rep_id: int, day: date, values: Values, now: da
     merged = before | values
     check_consistent(merged, values, contacts_to_come=contacts_to_come)
     if log is None:  # erased since the insert found the day taken
-        return record_day(session, rep_id, day, values, now)
+        return record_day(session, rep_id, day, values, now, matched_to_agent=matched_to_agent)
     changes = [Change(key, before.get(key), value) for key, value in values.items() if before.get(key) != value]
     for change in changes:
         setattr(log, change.key, change.after)

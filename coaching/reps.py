@@ -6,12 +6,12 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from coaching.db import insert_skipping_taken
-from coaching.models import Rep
+from coaching.models import HelpdeskAgent, Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
 DEFAULT_TZ = "UTC"
@@ -28,17 +28,27 @@ class RepProfile(NamedTuple):
     # For the answer's language (coaching.preferences.language)
     language: str | None
     locale: str | None
+    # Whether a helpdesk agent is matched to them (coaching.helpdesk), so /log need not ask; None: not read.
+    matched_to_agent: bool | None = None
 
 
 # Every slash command starts with one of these. Built once, a statement keeps its cache key and compiled form.
 _IS_SLACK_USER = and_(Rep.workspace_id == bindparam("workspace_id"), Rep.user_id == bindparam("user_id"))
 _REP_BY_SLACK_USER = select(Rep).where(_IS_SLACK_USER)
-_PROFILE_BY_SLACK_USER = select(Rep.id, Rep.tz, Rep.profile_fetched_at, Rep.language, Rep.locale).where(_IS_SLACK_USER)
+_PROFILE_BY_SLACK_USER = select(
+    Rep.id,
+    Rep.tz,
+    Rep.profile_fetched_at,
+    Rep.language,
+    Rep.locale,
+    exists().where(HelpdeskAgent.rep_id == Rep.id),
+).where(_IS_SLACK_USER)
 
 
 def find_profile(connection: Connection, workspace_id: str, user_id: str) -> RepProfile | None:
     row = connection.execute(_PROFILE_BY_SLACK_USER, _slack_user(workspace_id, user_id)).first()
-    return None if row is None else RepProfile(*row)
+    # SQLite gives EXISTS as 0 or 1.
+    return None if row is None else RepProfile(*row[:5], matched_to_agent=bool(row[5]))
 
 
 def _slack_user(workspace_id: str, user_id: str) -> dict[str, str]:
@@ -105,7 +115,8 @@ def add_rep_with_profile(
         insert_skipping_taken(connection, Rep, ("workspace_id", "user_id"), returning=("id",)),
         {"workspace_id": workspace_id, "user_id": user_id, **profile},
     ).first()
-    return None if added is None else RepProfile(added.id, _zone(tz), now, None, locale)
+    # Someone new is matched to no agent yet: a sync or an admin's link matches stored reps only.
+    return None if added is None else RepProfile(added.id, _zone(tz), now, None, locale, matched_to_agent=False)
 
 
 def _profile(

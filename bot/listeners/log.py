@@ -37,7 +37,8 @@ def register(app: App, deps: Deps) -> None:
         today = local_today(rep, now)
         day = request.day or today
         check_day(day, today)
-        return record_day(session, rep.id, day, request.values, now), language(rep)
+        recorded = record_day(session, rep.id, day, request.values, now, matched_to_agent=rep.matched_to_agent)
+        return recorded, language(rep)
 
     @app.command("/log")
     def log_command(ack: Ack, client: WebClient, context: BoltContext) -> None:
