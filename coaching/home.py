@@ -16,6 +16,7 @@ from coaching import preferences
 from coaching.cycle import PRACTICE_KINDS, practice_worked_on
 from coaching.db import among
 from coaching.definition import MetricDefinition, ScorecardDefinition
+from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures, given_figures
 from coaching.library import Language, Library, PracticeText
 from coaching.models import Nudge, Rep, Team
 from coaching.periods import Period, current_period
@@ -81,6 +82,8 @@ class HomePage:
     tips: tuple[RecentTip, ...]
     settings: HomeSettings
     teams: tuple[TeamWeek, ...]
+    # What the rep's helpdesk gives them, which the page's example `/log` leaves out.
+    given: GivenFigures = NOTHING_GIVEN
 
 
 def home_page(
@@ -103,6 +106,7 @@ def home_page(
         tips=_recent_tips(session, rep, library, settings.language),
         settings=settings,
         teams=tuple(_team_week(session, team, week, definition) for team in teams_led_by(session, rep)),
+        given=given_figures(session, rep_id=rep.id),
     )
 
 

@@ -6,6 +6,7 @@ The synced agents, tickets and ratings are stored directly: the connectors that 
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -29,6 +30,7 @@ from coaching.models import (
 from coaching.reps import find_rep, get_or_create_rep
 from tests.block_kit import assert_valid_message
 from tests.stored import snapshot
+from tests.test_home import open_home
 
 # Wednesday 25 November 2026, 10:00 UTC: 11:00 in Rome, where the stand-in's people live.
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -330,3 +332,16 @@ def test_a_rep_matched_before_joining_a_team_is_welcomed_with_an_example_they_ca
     coach(helpdesk, f"team add Alfa {tagged('U0ANNA')}")
     welcome = slack.wait_for("chat.postMessage", channel="U0ANNA")[-1].args
     assert "`/log aht=7.5 recommit=9 upsells=3`" in welcome["text"]
+
+
+def test_an_empty_scorecard_and_home_suggest_a_log_of_only_what_the_rep_types(helpdesk, sessions, slack):
+    # Bruno is matched to agent 8, whose tickets are not imported yet: nothing on his week.
+    store_agent(sessions, agent_id="8", email="bruno@example.com", rep_user="U0BRUNO")
+
+    empty = helpdesk.slash("/scorecard", "", user="U0BRUNO").json()["text"]
+    home = json.dumps(open_home(helpdesk, "U0BRUNO"))
+
+    assert "Start with `/log aht=7.5 recommit=9 upsells=3`" in empty
+    assert "Nothing logged this week yet: `/log aht=7.5 recommit=9 upsells=3`" in home
+    other = helpdesk.slash("/scorecard", "", user="U0CARLA").json()["text"]
+    assert "Start with `/log contacts=30 fcr=24 csat=4.6`" in other

@@ -4,6 +4,7 @@ and a lead's teams."""
 from __future__ import annotations
 
 from bot.blocks.kit import actions, button, context, divider, escape, header, render, section, sections
+from bot.blocks.log import log_example
 from bot.blocks.nudges import BUTTON_LABELS, TIP_ACTIONS
 from bot.blocks.scorecard import scorecard_blocks
 from bot.ids import Action, Block, NudgeButton, home_nudge_block
@@ -45,7 +46,10 @@ def home_view(page: HomePage) -> dict:
     else:
         blocks.append(
             section(
-                words.gettext("Nothing logged this week yet: `/log contacts=30 fcr=24 csat=4.6`, or the button above.")
+                words.gettext(
+                    "Nothing logged this week yet: `%(example)s`, or the button above.",
+                    example=log_example(page.given, 3, language),
+                )
             )
         )
     blocks += _week_focus(page.focus, language)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.blocks.kit import Message, context, day_label, divider, header, render, section
+from bot.blocks.log import log_example
 from coaching.definition import PERSPECTIVE_TITLES, PERSPECTIVES
+from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures
 from coaching.i18n import Language, Text, lazy_gettext, translator
 from coaching.periods import Period, PeriodName
 from coaching.scorecard import Scorecard
@@ -16,13 +18,26 @@ THIS_PERIOD: dict[PeriodName, Text] = {
 }
 
 
-def scorecard_message(scorecard: Scorecard, title: str, own: bool = True, language: Language = "en") -> Message:
+def scorecard_message(
+    scorecard: Scorecard,
+    title: str,
+    own: bool = True,
+    language: Language = "en",
+    given: GivenFigures = NOTHING_GIVEN,
+) -> Message:
+    """`given`: the figures the reader's helpdesk gives, left out of the example `/log` of an empty scorecard."""
     period = scorecard.period
     this_period = THIS_PERIOD[period.name].in_language(language)
     if not scorecard.days_logged:
         span = span_label(period, language)
         text = render(
-            "scorecard_empty.md.j2", language=language, this_period=this_period, span=span, own=own, title=title
+            "scorecard_empty.md.j2",
+            language=language,
+            this_period=this_period,
+            span=span,
+            own=own,
+            title=title,
+            example=log_example(given, 3, language),
         )
         return {"text": text, "blocks": [section(text)]}
     words = translator(language)

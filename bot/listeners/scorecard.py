@@ -13,6 +13,7 @@ from bot.slack.mentions import mention, user_id
 from bot.slack.payloads import command_part
 from bot.slack.profiles import reader_language, rep_with_profile
 from coaching import access
+from coaching.helpdesk.given import NOTHING_GIVEN, given_figures
 from coaching.i18n import Language, lazy_gettext, translator
 from coaching.models import Rep, Team
 from coaching.periods import PeriodName, current_period
@@ -49,11 +50,12 @@ def register(app: App, deps: Deps) -> None:
                 period = current_period(period_name, local_today(viewer, now))
                 subject = _subject(session, viewer, words)
                 scorecard, title, own = _scorecard(session, deps, viewer, subject, period, viewer_language)
+                given = given_figures(session, rep_id=viewer.id) if own and not scorecard.days_logged else NOTHING_GIVEN
         except Refusal as error:
             refused_in = reader_language(deps.sessions, client, *who(context))
             ack(response_type="ephemeral", **problem(error.message, nothing_saved=False, language=refused_in))
             return
-        ack(response_type="ephemeral", **scorecard_message(scorecard, title, own, viewer_language))
+        ack(response_type="ephemeral", **scorecard_message(scorecard, title, own, viewer_language, given))
 
 
 def _scorecard(session, deps: Deps, viewer: Rep, subject, period, reader: Language):
