@@ -125,7 +125,11 @@ def test_team_commands_answer_an_italian_admin_in_italian_and_an_english_one_in_
 @pytest.mark.parametrize(
     "text, english, italian",
     [
-        ("team fly", "Use `/coach team create|add|remove|lead|targets|lang|helpdesk|list …`", "Usa `/coach team create|"),
+        (
+            "team fly",
+            "Use `/coach team create|add|remove|lead|targets|lang|helpdesk|list …`",
+            "Usa `/coach team create|",
+        ),
         ("team add Z <@U0BRUNO|b>", "There is no team named Z.", "Non esiste un team chiamato Z."),
         ("team targets A speed=3", "`speed` is not a scorecard metric", "`speed` non è una metrica della scorecard"),
         ("team targets A csat=lots", "`csat=lots` needs a number", "`csat=lots` ha bisogno di un numero"),
