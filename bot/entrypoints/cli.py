@@ -482,21 +482,20 @@ def run_outbox_retry(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def run_helpdesk_sync(settings: Settings, args: argparse.Namespace) -> None:
-    helpdesks = settings.helpdesks()
-    connector = next((each for each in helpdesks.connectors if each.source == args.source), None)
-    if connector is None:
+    if args.source not in settings.helpdesk_sources:
         needed = (
             "ZENDESK_API_URL, ZENDESK_EMAIL and ZENDESK_API_TOKEN"
             if args.source == "zendesk"
             else ("FRESHDESK_API_URL and FRESHDESK_API_KEY")
         )
         raise CommandError(f"{SOURCES[args.source]} is not configured; set {needed} (docs/helpdesk.md)")
-    runtime = bootstrap(settings)
     today = utc_now().date()
     if args.since is not None and not today - timedelta(days=MAX_SINCE_DAYS) <= args.since <= today:
         raise CommandError(f"--since must be a day from {today - timedelta(days=MAX_SINCE_DAYS)} to today")
+    runtime = bootstrap(settings)
+    [connector] = [each for each in runtime.deps.helpdesk.connectors if each.source == args.source]
     with runtime.sessions() as session:
-        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+        workspace = chosen_helpdesk_workspace(session, settings, args)
     # Without Slack credentials the failure is still recorded for `helpdesk status`; admins hear of it from serve.
     slack = bool(settings.slack_bot_token or settings.distributed)
     report = sync_helpdesk(runtime.deps, connector, workspace_id=workspace, since=args.since, notify=slack)
@@ -515,10 +514,15 @@ def run_helpdesk_sync(settings: Settings, args: argparse.Namespace) -> None:
         raise CommandError(f"{args.source} sync stopped: {report.failure}; the next sync resumes after the last page")
 
 
+def chosen_helpdesk_workspace(session, settings: Settings, args: argparse.Namespace) -> str:
+    """--workspace, else HELPDESK_WORKSPACE_ID, else the database's only workspace."""
+    return args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+
+
 def run_helpdesk_status(settings: Settings, args: argparse.Namespace) -> None:
-    configured = {connector.source for connector in settings.helpdesks().connectors}
+    configured = set(settings.helpdesk_sources)
     with bootstrap(settings).sessions() as session:
-        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+        workspace = chosen_helpdesk_workspace(session, settings, args)
         statuses = {status.source: status for status in sync_statuses(session, workspace)}
         unmatched = unmatched_agents(session, workspace)
     if not configured and not statuses:
@@ -538,7 +542,7 @@ def run_helpdesk_status(settings: Settings, args: argparse.Namespace) -> None:
 
 def run_helpdesk_tickets(settings: Settings, args: argparse.Namespace) -> None:
     with bootstrap(settings).sessions() as session:
-        workspace = args.workspace or settings.helpdesk_workspace_id or resolve_workspace(session, None)
+        workspace = chosen_helpdesk_workspace(session, settings, args)
         rep = find_rep(session, workspace, args.user)
         if rep is None:
             raise CommandError(f"there is no rep {args.user} in workspace {workspace}")

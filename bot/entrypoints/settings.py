@@ -147,6 +147,12 @@ class Settings(BaseSettings):
                 )
         return self
 
+    @property
+    def helpdesk_sources(self) -> tuple[str, ...]:
+        """The helpdesks whose URL is set (the validator above requires their credentials with it)."""
+        urls = {"zendesk": self.zendesk_api_url, "freshdesk": self.freshdesk_api_url}
+        return tuple(source for source, url in urls.items() if url)
+
     def helpdesks(self) -> Helpdesks:
         """The helpdesks to sync: those whose URL is set."""
         retry = RetryPolicy(longest_wait_seconds=self.helpdesk_longest_wait_seconds)

@@ -26,6 +26,7 @@ from coaching.helpdesk.records import Touched, utc
 from coaching.i18n import lazy_gettext
 from coaching.models import DayLog, HelpdeskAgent, HelpdeskRating, HelpdeskTicket, Rep, Team, TeamMember
 from coaching.reps import DEFAULT_TZ
+from coaching.teams import TeamError
 
 
 @dataclass
@@ -46,7 +47,7 @@ def chosen_figures(session: Session, rep_ids: Iterable[int]) -> dict[int, frozen
         .join(Team, Team.id == TeamMember.team_id)
         .where(among(TeamMember.rep_id, wanted))
     ):
-        these = HELPDESK_FIGURES if figures is None else frozenset(filter(None, figures.split(",")))
+        these = HELPDESK_FIGURES if figures is None else key_set(figures)
         chosen[rep_id] = chosen.get(rep_id, frozenset()) | these
     return {rep_id: chosen.get(rep_id, HELPDESK_FIGURES) for rep_id in wanted}
 
@@ -272,7 +273,12 @@ def _store(
 
 
 def imported_keys(log: DayLog | None) -> frozenset[str]:
-    return frozenset(filter(None, (log.imported_keys or "").split(","))) if log else frozenset()
+    return key_set(log.imported_keys) if log else frozenset()
+
+
+def key_set(stored: str | None) -> frozenset[str]:
+    """Figure keys as stored, comma-separated (`teams.helpdesk_figures`, `day_logs.imported_keys`)."""
+    return frozenset(filter(None, (stored or "").split(",")))
 
 
 def set_team_figures(*, team: Team, words: list[str]) -> frozenset[str]:
@@ -288,7 +294,7 @@ def set_team_figures(*, team: Team, words: list[str]) -> frozenset[str]:
     for word in words:
         key = resolve_name(word)
         if key not in HELPDESK_FIGURES:
-            raise LogInputError(
+            raise TeamError(
                 lazy_gettext(
                     "A helpdesk gives %(figures)s; `%(key)s` is not one of them.",
                     figures=", ".join(sorted(HELPDESK_FIGURES)),
@@ -297,9 +303,9 @@ def set_team_figures(*, team: Team, words: list[str]) -> frozenset[str]:
             )
         chosen.add(key)
     if not chosen:
-        raise LogInputError(lazy_gettext("Name the figures to take from the helpdesk, or `all` or `none`."))
+        raise TeamError(lazy_gettext("Name the figures to take from the helpdesk, or `all` or `none`."))
     if "contacts" not in chosen:
-        raise LogInputError(
+        raise TeamError(
             lazy_gettext("The others are counted out of the day's contacts: take `contacts` from the helpdesk too.")
         )
     team.helpdesk_figures = ",".join(sorted(chosen))
