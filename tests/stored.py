@@ -34,9 +34,12 @@ def snapshot(sessions) -> dict[str, list[tuple]]:
         }
 
 
-def logged_days(sessions, user_id: str = "U0ANNA") -> list[DayLog]:
+def logged_days(sessions, user_id: str = "U0ANNA", workspace_id: str | None = None) -> list[DayLog]:
+    """The user's days in day order; a user id is unique only within its workspace, so name it where two share one."""
     with sessions() as session:
         query = select(DayLog).join(Rep).where(Rep.user_id == user_id).order_by(DayLog.day)
+        if workspace_id is not None:
+            query = query.where(Rep.workspace_id == workspace_id)
         return list(session.scalars(query))
 
 

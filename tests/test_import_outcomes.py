@@ -83,7 +83,8 @@ def test_a_row_merges_with_the_stored_day_as_log_does(populated, database_url, t
 
     assert result.returncode == 0, result.stderr
     assert "0 days added, 1 changed (2 figures), 0 unchanged, 0 new reps" in result.stdout
-    day = logged_days(populated)[0]
+    # U0ANNA is also someone in T0OTHER, with a day of their own on DAY1.
+    day = logged_days(populated, workspace_id="T0TEAM")[0]
     assert (day.day, day.contacts, day.fcr, day.repeat, day.csat, day.aht) == (DAY1, 30, 26, 2, 4.67, 6.25)
 
 
