@@ -44,6 +44,11 @@ class Deps:
     helpdesk: Helpdesks = field(default_factory=Helpdesks)
 
     @property
+    def engine(self) -> Engine:
+        engine: Engine = self.sessions.kw["bind"]
+        return engine
+
+    @property
     def slack_clients(self) -> WorkspaceClients:
         """The Slack clients, for what cannot run without them; tests of the domain build Deps without."""
         if self.clients is None:

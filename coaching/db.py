@@ -110,6 +110,8 @@ def _tune_sqlite(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
 
 
 def _begin_sqlite(connection: Connection) -> None:
+    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+        return  # each statement commits by itself, as on PostgreSQL: a BEGIN here would be rolled back on close
     # IMMEDIATE takes the write lock up front: two writers queue (busy_timeout) instead of deadlocking.
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 

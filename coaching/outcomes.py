@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from coaching.db import insert_skipping_taken
@@ -49,24 +49,20 @@ def record_day(
     now: datetime,
     *,
     matched_to_agent: bool | None = None,
+    first_log_tried: bool = False,
 ) -> RecordedDay:
     """Merges `values` into the stored day, checking the result; raises LogInputError and stores nothing if it is bad.
 
     A figure the rep's helpdesk gives, or one imported into this day, is refused: the helpdesk's count stands.
     `matched_to_agent` False (read with the rep, as `/log` does) spares asking whether they have a helpdesk.
-    The caller commits.
+    `first_log_tried`: record_first_log has just found the day taken. The caller commits.
     """
     given = frozenset() if matched_to_agent is False else refuse_helpdesk_figures(session, rep_id, values)
     contacts_to_come = "contacts" in given
-    # Most logs are a day's first: one INSERT that skips a taken (rep, day) settles them without a lock.
-    if _consistent_alone(values, contacts_to_come):
-        connection = session.connection()
-        inserted = connection.execute(
-            insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
-            {"rep_id": rep_id, "day": day, "updated_at": now, **values},
-        ).first()
-        if inserted is not None:
-            return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
+    if not first_log_tried:
+        first = record_first_log(session.connection(), rep_id, day, values, now, contacts_to_come=contacts_to_come)
+        if first is not None:
+            return first
     log = _find(session, rep_id, day, lock=True)
     refuse_imported(log, values)
     before = stored_values(log)
@@ -80,6 +76,25 @@ def record_day(
     if changes:
         log.updated_at = now
     return RecordedDay(day, False, changes, merged)
+
+
+def record_first_log(
+    connection: Connection, rep_id: int, day: date, values: Values, now: datetime, *, contacts_to_come: bool = False
+) -> RecordedDay | None:
+    """A day's first log, in one INSERT that skips a taken (rep, day) without a lock; None if the day is taken, or if
+    the figures can only be checked against it (record_day does both).
+
+    Most logs are a day's first. On an autocommit connection the INSERT commits by itself, so a typed `/log` from a
+    rep without a helpdesk needs no transaction around it (bot.listeners.log)."""
+    if not _consistent_alone(values, contacts_to_come):
+        return None
+    inserted = connection.execute(
+        insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
+        {"rep_id": rep_id, "day": day, "updated_at": now, **values},
+    ).first()
+    if inserted is None:
+        return None
+    return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))
 
 
 def _consistent_alone(values: Values, contacts_to_come: bool) -> bool:

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from coaching.models import Rep
+from coaching.outcomes import record_day, record_first_log
+from coaching.reps import get_or_create_rep
 from tests.stored import FIGURE_KEYS, logged_days, snapshot
 
 
@@ -134,6 +136,24 @@ def test_a_newcomers_two_first_logs_at_once_store_one_rep_and_both_figures(bot, 
         reps = session.scalars(select(Rep).where(Rep.user_id == "U0TWICE")).all()
     assert [(rep.tz, rep.profile_fetched_at is not None) for rep in reps] == [("Asia/Tokyo", True)]
     assert [(day.contacts, day.fcr) for day in logged_days(sessions, "U0TWICE")] == [(12, 9)]
+
+
+def test_a_first_log_commits_on_its_own_and_one_that_finds_the_day_taken_leaves_it_to_the_merge(engine, sessions):
+    with sessions.begin() as session:
+        rep_id = get_or_create_rep(session, "T0TEAM", "U0RACE").id
+    day, now = date(2026, 11, 23), datetime(2026, 11, 23, 18, tzinfo=UTC)
+    with engine.connect() as connection:  # as a typed /log stores a known rep's day: no transaction around it
+        on_its_own = connection.execution_options(isolation_level="AUTOCOMMIT")
+        first = record_first_log(on_its_own, rep_id, day, {"contacts": 12}, now)
+        second = record_first_log(on_its_own, rep_id, day, {"contacts": 12, "fcr": 9}, now)  # another replica's
+    assert first is not None and first.created
+    assert second is None
+    assert [(day.contacts, day.fcr) for day in logged_days(sessions, "U0RACE")] == [(12, None)]
+
+    with sessions.begin() as session:
+        merged = record_day(session, rep_id, day, {"contacts": 12, "fcr": 9}, now, first_log_tried=True)
+    assert not merged.created and [change.key for change in merged.changes] == ["fcr"]
+    assert [(day.contacts, day.fcr) for day in logged_days(sessions, "U0RACE")] == [(12, 9)]
 
 
 def test_users_info_is_asked_once_not_on_every_log(bot, sessions, slack):

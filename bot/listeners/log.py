@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import problem
@@ -17,27 +16,45 @@ from bot.ids import Action, Callback
 from bot.slack.context import who
 from bot.slack.home_tab import refresh_home
 from bot.slack.payloads import actions_part, command_part, view_part
-from bot.slack.profiles import profile_with_refresh, reader_language
+from bot.slack.profiles import known_profile, profile_with_refresh, reader_language
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures, given_figures
 from coaching.i18n import Language
-from coaching.outcomes import RecordedDay, day_values, record_day
+from coaching.outcomes import RecordedDay, day_values, record_day, record_first_log
 from coaching.preferences import language
-from coaching.reps import find_rep, local_today
+from coaching.reps import RepProfile, find_rep, local_today
 
 HELP_WORDS = {"help", "aiuto", "?", "-h", "--help"}
 
 
 def register(app: App, deps: Deps) -> None:
-    def save(
-        session: Session, client: WebClient, context: BoltContext, request: LogRequest
-    ) -> tuple[RecordedDay, Language]:
+    def save(client: WebClient, context: BoltContext, request: LogRequest) -> tuple[RecordedDay, Language]:
+        """Stores the day, or raises LogInputError and stores nothing.
+
+        A known rep's first log of a day, without a helpdesk, is two statements on an autocommit connection: their
+        profile, then one INSERT that commits by itself. A transaction would add a BEGIN and a COMMIT round trip
+        to the commonest request there is (docs/performance.md). Anything more is one transaction."""
         now = deps.now()
-        rep = profile_with_refresh(session, client, *who(context), now)
-        today = local_today(rep, now)
-        day = request.day or today
-        check_day(day, today)
-        recorded = record_day(session, rep.id, day, request.values, now, matched_to_agent=rep.matched_to_agent)
+        with deps.engine.connect() as connection:
+            on_its_own = connection.execution_options(isolation_level="AUTOCOMMIT")
+            rep = known_profile(on_its_own, client, *who(context), now)
+            first_log_tried = False
+            if rep is not None and rep.matched_to_agent is False:  # a helpdesk's figures are checked in the transaction
+                first_log_tried = True
+                recorded = record_first_log(on_its_own, rep.id, chosen_day(rep, request, now), request.values, now)
+                if recorded is not None:
+                    return recorded, language(rep)
+        with deps.sessions.begin() as session:
+            rep = rep or profile_with_refresh(session, client, *who(context), now)
+            recorded = record_day(
+                session,
+                rep.id,
+                chosen_day(rep, request, now),
+                request.values,
+                now,
+                matched_to_agent=rep.matched_to_agent,
+                first_log_tried=first_log_tried,
+            )
         return recorded, language(rep)
 
     @app.command("/log")
@@ -53,14 +70,18 @@ def register(app: App, deps: Deps) -> None:
             ack(response_type="ephemeral", **log_help(help_language, helpdesk_figures(context)))
             return
         try:
-            request = parse_log_text(text)
-            with deps.sessions.begin() as session:
-                recorded, rep_language = save(session, client, context, request)
+            recorded, rep_language = save(client, context, parse_log_text(text))
         except LogInputError as error:
             refused_in = reader_language(deps.sessions, client, *who(context))
             ack(response_type="ephemeral", **problem(error.message, language=refused_in))
             return
         ack(response_type="ephemeral", **log_saved(recorded, deps.definition, rep_language))
+
+    def chosen_day(rep: RepProfile, request: LogRequest, now: datetime) -> date:
+        today = local_today(rep, now)
+        day = request.day or today
+        check_day(day, today)
+        return day
 
     def helpdesk_figures(context: BoltContext) -> GivenFigures:
         """For the help, which asks Slack nothing of a known rep and stores nothing of someone new."""
@@ -91,8 +112,7 @@ def register(app: App, deps: Deps) -> None:
             ack(response_action="errors", errors=field_errors(errors, refused_in))
             return
         try:
-            with deps.sessions.begin() as session:
-                recorded, rep_language = save(session, client, context, request)
+            recorded, rep_language = save(client, context, request)
         except LogInputError as error:
             refused_in = reader_language(deps.sessions, client, *who(context))
             ack(response_action="errors", errors=field_errors(field_error(error), refused_in))

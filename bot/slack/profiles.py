@@ -8,7 +8,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
@@ -35,7 +35,7 @@ def rep_with_profile(session: Session, client: WebClient, workspace_id: str, use
     if rep.profile_fetched_at is None:
         refresh_profiles(session, client, [rep], now)
     else:
-        _refresh_after_answer_if_stale(session, client, rep, now)
+        _refresh_after_answer_if_stale(_engine(session), client, rep, now)
     return rep
 
 
@@ -69,7 +69,21 @@ def profile_with_refresh(
         if profile_is_stale(rep, now):  # not fetched meanwhile by the same rep's other request
             _apply(rep, asked, now)
         return RepProfile(rep.id, rep.tz, rep.profile_fetched_at, rep.language, rep.locale)
-    _refresh_after_answer_if_stale(session, client, profile, now)
+    _refresh_after_answer_if_stale(_engine(session), client, profile, now)
+    return profile
+
+
+def known_profile(
+    connection: Connection, client: WebClient, workspace_id: str, user_id: str, now: datetime
+) -> RepProfile | None:
+    """The profile of a rep whose Slack profile is stored, read on `connection` (and asked again after the answer
+    when over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
+    (bot.slack.lanes) that request leaves from here, before anything is kept."""
+    profile = find_profile(connection, workspace_id, user_id)
+    if profile is None or profile.profile_fetched_at is None:
+        before_waiting_on_slack()
+        return None
+    _refresh_after_answer_if_stale(connection.engine, client, profile, now)
     return profile
 
 
@@ -84,9 +98,9 @@ def reader_language(sessions: sessionmaker[Session], client: WebClient, workspac
     return chosen_language(None, asked.locale if asked else None)
 
 
-def _refresh_after_answer_if_stale(session: Session, client: WebClient, rep: Rep | RepProfile, now: datetime) -> None:
+def _refresh_after_answer_if_stale(engine: Engine, client: WebClient, rep: Rep | RepProfile, now: datetime) -> None:
     if profile_is_stale(rep, now):
-        engine, rep_id = _engine(session), rep.id
+        rep_id = rep.id
         after_answer(lambda: _refresh_later(engine, client, rep_id, now))
 
 
