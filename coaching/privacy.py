@@ -11,6 +11,7 @@ from sqlalchemy import Text, cast, delete, select
 from sqlalchemy.orm import Session
 
 from coaching.db import rowcount
+from coaching.helpdesk.agents import forget_agents
 from coaching.models import Base, DayLog, HelpdeskRating, HelpdeskTicket, OutboxMessage, Rep
 from coaching.outbox import SENT
 
@@ -53,9 +54,9 @@ class Erasure:
 
 
 def forget(session: Session, workspace_id: str, user_id: str) -> Erasure:
-    """Erases the person: their outcomes, settings, nudges and feedback, the kudos they gave or got, every message to
-    them (sent or queued), and every line naming them in messages to others, which go when nothing else is left
-    (a kudos post). Returns what of it Slack holds too."""
+    """Erases the person: their outcomes, settings, nudges and feedback, the kudos they gave or got, their helpdesk
+    agent's name, email, tickets and ratings, every message to them (sent or queued), and every line naming them in
+    messages to others, which go when nothing else is left (a kudos post). Returns what of it Slack holds too."""
     rep = session.scalars(select(Rep).where(Rep.workspace_id == workspace_id, Rep.user_id == user_id)).first()
     in_workspace = OutboxMessage.workspace_id == workspace_id
     to_them = list(session.scalars(select(OutboxMessage).where(in_workspace, OutboxMessage.recipient == user_id)))
@@ -64,6 +65,7 @@ def forget(session: Session, workspace_id: str, user_id: str) -> Erasure:
         session.delete(message)
     copies += _redact_messages(session, workspace_id, user_id)
     if rep is not None:
+        forget_agents(session, rep.id)
         # Foreign keys cascade from the rep to their days, nudges, time off, memberships and kudos.
         session.execute(delete(Rep).where(Rep.id == rep.id))
     session.flush()

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.deps import Deps
 from bot.dev.local_freshdesk import API_KEY, LocalFreshdesk
@@ -22,9 +22,17 @@ from coaching.helpdesk.freshdesk import FreshdeskConnector
 from coaching.helpdesk.http import HelpdeskHttp, RetryPolicy
 from coaching.helpdesk.syncs import sync_statuses
 from coaching.helpdesk.zendesk import ZendeskConnector
-from coaching.models import DayLog, HelpdeskRating, HelpdeskSync, HelpdeskTicket, OutboxMessage, Rep
+from coaching.models import (
+    DayLog,
+    HelpdeskAgent,
+    HelpdeskRating,
+    HelpdeskSync,
+    HelpdeskTicket,
+    OutboxMessage,
+    Rep,
+)
 from coaching.outcomes import record_day
-from coaching.privacy import prune_expired
+from coaching.privacy import forget, prune_expired
 from coaching.teams import add_member, create_team
 from tests.stored import snapshot
 
@@ -347,6 +355,37 @@ def test_retention_deletes_tickets_and_ratings_from_before_the_days_it_keeps(ses
     with sessions() as session:
         assert session.scalars(select(HelpdeskTicket.ticket_id)).all() == ["2"]
         assert session.scalars(select(HelpdeskRating.rating_id)).all() == ["2"]
+
+
+def test_forgetting_a_matched_rep_erases_their_agent_tickets_and_ratings_and_a_sync_brings_back_only_the_roster(
+    sessions, anna, helpdesk, vendor
+):
+    anna_day(helpdesk, vendor)
+    connector = connector_for(vendor, helpdesk)
+    deps = deps_for(sessions, connector)
+    sync_helpdesk(deps, connector, workspace_id=WORKSPACE)
+
+    with sessions.begin() as session:
+        forget(session, WORKSPACE, "U0ANNA")
+
+    def held() -> tuple[list, int, int]:
+        with sessions() as session:
+            agents = session.execute(select(HelpdeskAgent.agent_id, HelpdeskAgent.email, HelpdeskAgent.rep_id)).all()
+            tickets = session.scalar(
+                select(func.count()).select_from(HelpdeskTicket).where(HelpdeskTicket.agent_id == "7")
+            )
+            ratings = session.scalar(select(func.count()).select_from(HelpdeskRating))
+            return sorted(agents), tickets, ratings
+
+    assert held() == ([("8", "bruno@example.com", None)], 0, 0)
+    again = sync_helpdesk(deps, connector, workspace_id=WORKSPACE)
+    # The helpdesk still lists Anna: her agent comes back, matched to no one. Of her tickets, only those the sync
+    # reads again from its cursor (the last one or two) are stored again, and they make no day.
+    agents, tickets, ratings = held()
+    assert agents == [("7", "anna@example.com", None), ("8", "bruno@example.com", None)]
+    assert tickets + ratings == again.tickets + again.ratings <= 2
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(DayLog)) == 0
 
 
 def test_a_ticket_deleted_in_zendesk_stops_counting(sessions, anna):

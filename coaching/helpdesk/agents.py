@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from coaching.db import among
 from coaching.helpdesk.connector import Agent
 from coaching.helpdesk.days import write_days
 from coaching.helpdesk.records import utc
-from coaching.models import DayLog, HelpdeskAgent, HelpdeskLink, HelpdeskSync, HelpdeskTicket, Rep
+from coaching.models import DayLog, HelpdeskAgent, HelpdeskLink, HelpdeskRating, HelpdeskSync, HelpdeskTicket, Rep
 from coaching.reps import DEFAULT_TZ
 
 
@@ -50,6 +50,31 @@ def store_agents(session: Session, *, workspace_id: str, source: str, agents: It
             stored[agent_id] = row
         row.email, row.name = normal_email(agent.email), agent.name[:200]
     return _match(session, workspace_id=workspace_id, agents=list(stored.values()))
+
+
+def forget_agents(session: Session, rep_id: int) -> None:
+    """Erases, with a rep being forgotten, the agents matched to them and those agents' tickets and ratings.
+
+    The next sync reads the helpdesk's agent list again, so the agent comes back as the helpdesk has them (matched
+    only if the person uses RepCoach again). Their past is not imported again: a sync goes on from its cursor, and
+    reads again only the last record or two before it."""
+    agents = session.execute(
+        select(HelpdeskAgent.workspace_id, HelpdeskAgent.source, HelpdeskAgent.agent_id).where(
+            HelpdeskAgent.rep_id == rep_id
+        )
+    ).all()
+    for workspace_id, source, agent_id in agents:
+        in_helpdesk = and_(HelpdeskTicket.workspace_id == workspace_id, HelpdeskTicket.source == source)
+        theirs = select(HelpdeskTicket.ticket_id).where(in_helpdesk, HelpdeskTicket.agent_id == agent_id)
+        session.execute(
+            delete(HelpdeskRating).where(
+                HelpdeskRating.workspace_id == workspace_id,
+                HelpdeskRating.source == source,
+                HelpdeskRating.ticket_id.in_(theirs),
+            )
+        )
+        session.execute(delete(HelpdeskTicket).where(in_helpdesk, HelpdeskTicket.agent_id == agent_id))
+    session.execute(delete(HelpdeskAgent).where(HelpdeskAgent.rep_id == rep_id))
 
 
 def link_agent(session: Session, *, workspace_id: str, email: str, rep: Rep, now: datetime) -> int:
