@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable
+import weakref
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from alembic import command
 from alembic.config import Config
@@ -17,11 +20,11 @@ from sqlalchemy import ColumnElement, Connection, CursorResult, Engine, Result, 
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
-from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
 from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
-from sqlalchemy.sql import Insert
+from sqlalchemy.sql import Executable, Insert
 
 
 def _migrations_dir() -> Path:
@@ -116,6 +119,130 @@ def _begin_sqlite(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class Statements(Protocol):
+    """Runs a statement and gives its first row: on a connection, in its transaction, or each on its own."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Any] | None: ...
+
+
+@dataclass(frozen=True)
+class InTransaction:
+    """Statements in `connection`'s transaction, through SQLAlchemy."""
+
+    connection: Connection
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.connection.dialect
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Any] | None:
+        return self.connection.execute(statement, parameters).first()
+
+
+class OnTheirOwn:
+    """Statements that each commit by themselves, for the few that most requests run: a request's replay record,
+    a typed `/log`'s profile and day.
+
+    On PostgreSQL they go straight to psycopg on a few autocommit connections kept out of SQLAlchemy's pool: a
+    `/log`'s two cost 250 thousand instructions so, against 870 thousand through SQLAlchemy on a pooled
+    autocommit connection (docs/performance.md). When all the kept ones are busy (a burst of newcomers waiting on
+    Slack), they go through the pool. On SQLite they always do: SQLAlchemy converts the values it gives as text
+    (datetimes), and it serves one process anyway. Get the engine's one with `on_their_own`."""
+
+    KEEP = 4
+    # A kept connection idle longer is replaced, not used: as for the pool (_ping_after_idle), a database restart
+    # or a dropped idle connection must not fail the next request.
+    IDLE_SECONDS = PING_AFTER_IDLE_SECONDS
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._to_driver = engine.dialect.name == "postgresql"
+        self._sql: dict[tuple[Executable, tuple[str, ...]], str] = {}
+        self._idle: list[tuple[Any, float]] = []  # psycopg connections, and when each was given back
+        self._kept = 0
+        self._lock = threading.Lock()
+
+    @property
+    def dialect(self) -> Dialect:
+        return self.engine.dialect
+
+    def first(self, statement: Executable, parameters: Mapping[str, Any]) -> Sequence[Any] | None:
+        driver = self._take() if self._to_driver else None
+        if driver is None:
+            with self.engine.connect() as connection:
+                autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+                return autocommit.execute(statement, parameters).first()
+        try:
+            row: Sequence[Any] | None = driver.execute(self._compiled(statement, parameters), parameters).fetchone()
+        except Exception:
+            self._drop(driver)  # in an unknown state
+            raise
+        with self._lock:
+            self._idle.append((driver, time.monotonic()))
+        return row
+
+    def _compiled(self, statement: Executable, parameters: Mapping[str, Any]) -> str:
+        key = (statement, tuple(parameters))
+        sql = self._sql.get(key)
+        if sql is None:
+            compiled = statement.compile(dialect=self.engine.dialect, column_keys=list(parameters))  # type: ignore[attr-defined]
+            sql = self._sql[key] = str(compiled)
+        return sql
+
+    def _take(self) -> Any:
+        """A kept psycopg connection, one newly opened while fewer than KEEP are, or None."""
+        with self._lock:
+            while self._idle:
+                driver, given_back = self._idle.pop()
+                if time.monotonic() - given_back < self.IDLE_SECONDS and not driver.closed:
+                    return driver
+                self._kept -= 1
+                driver.close()
+            if self._kept >= self.KEEP:
+                return None
+            self._kept += 1
+        try:
+            pooled = self.engine.raw_connection()
+        except Exception:
+            with self._lock:
+                self._kept -= 1
+            raise
+        opened: Any = pooled.driver_connection
+        pooled.detach()  # kept by this object, outside the pool, made with the pool's settings
+        opened.autocommit = True
+        return opened
+
+    def _drop(self, driver: Any) -> None:
+        driver.close()
+        with self._lock:
+            self._kept -= 1
+
+    def close(self, *_engine: Engine) -> None:
+        """Closes the idle kept connections; called when the engine is disposed."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+            self._kept -= len(idle)
+        for driver, _given_back in idle:
+            driver.close()
+
+
+_ON_THEIR_OWN: weakref.WeakKeyDictionary[Engine, OnTheirOwn] = weakref.WeakKeyDictionary()
+_ON_THEIR_OWN_LOCK = threading.Lock()
+
+
+def on_their_own(engine: Engine) -> OnTheirOwn:
+    """The engine's statements that commit by themselves; one per engine, so its kept connections are shared."""
+    with _ON_THEIR_OWN_LOCK:
+        statements = _ON_THEIR_OWN.get(engine)
+        if statements is None:
+            statements = _ON_THEIR_OWN[engine] = OnTheirOwn(engine)
+            event.listen(engine, "engine_disposed", statements.close)
+        return statements
+
+
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
@@ -155,7 +282,7 @@ def insert_new(session: Session, model: type[Any], rows: list[dict[str, Any]], k
 
 
 def insert_skipping_taken(
-    connection: Connection, model: type[Any], keys: tuple[str, ...], returning: tuple[str, ...]
+    connection: Connection | Statements, model: type[Any], keys: tuple[str, ...], returning: tuple[str, ...]
 ) -> Insert:
     """`INSERT … ON CONFLICT (keys) DO NOTHING RETURNING …` in the connection's dialect: one statement, no savepoint.
 

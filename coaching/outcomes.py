@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coaching.db import insert_skipping_taken
+from coaching.db import InTransaction, Statements, insert_skipping_taken
 from coaching.fields import FIELDS, LogInputError, Values, check_consistent
 from coaching.helpdesk.days import refuse_helpdesk_figures, refuse_imported
 from coaching.models import DayLog, Rep, TeamMember
@@ -60,7 +60,8 @@ def record_day(
     given = frozenset() if matched_to_agent is False else refuse_helpdesk_figures(session, rep_id, values)
     contacts_to_come = "contacts" in given
     if not first_log_tried:
-        first = record_first_log(session.connection(), rep_id, day, values, now, contacts_to_come=contacts_to_come)
+        in_transaction = InTransaction(session.connection())
+        first = record_first_log(in_transaction, rep_id, day, values, now, contacts_to_come=contacts_to_come)
         if first is not None:
             return first
     log = _find(session, rep_id, day, lock=True)
@@ -79,19 +80,19 @@ def record_day(
 
 
 def record_first_log(
-    connection: Connection, rep_id: int, day: date, values: Values, now: datetime, *, contacts_to_come: bool = False
+    statements: Statements, rep_id: int, day: date, values: Values, now: datetime, *, contacts_to_come: bool = False
 ) -> RecordedDay | None:
     """A day's first log, in one INSERT that skips a taken (rep, day) without a lock; None if the day is taken, or if
     the figures can only be checked against it (record_day does both).
 
-    Most logs are a day's first. On an autocommit connection the INSERT commits by itself, so a typed `/log` from a
-    rep without a helpdesk needs no transaction around it (bot.listeners.log)."""
+    Most logs are a day's first. On its own (coaching.db.on_their_own) the INSERT commits by itself, so a typed
+    `/log` from a rep without a helpdesk needs no transaction around it (bot.listeners.log)."""
     if not _consistent_alone(values, contacts_to_come):
         return None
-    inserted = connection.execute(
-        insert_skipping_taken(connection, DayLog, ("rep_id", "day"), returning=("id",)),
+    inserted = statements.first(
+        insert_skipping_taken(statements, DayLog, ("rep_id", "day"), returning=("id",)),
         {"rep_id": rep_id, "day": day, "updated_at": now, **values},
-    ).first()
+    )
     if inserted is None:
         return None
     return RecordedDay(day, True, [Change(key, None, value) for key, value in values.items()], dict(values))

@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, and_, bindparam, exists, select
+from sqlalchemy import and_, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from coaching.db import insert_skipping_taken
+from coaching.db import Statements, insert_skipping_taken
 from coaching.models import HelpdeskAgent, Rep
 
 PROFILE_MAX_AGE = timedelta(days=1)
@@ -45,10 +45,13 @@ _PROFILE_BY_SLACK_USER = select(
 ).where(_IS_SLACK_USER)
 
 
-def find_profile(connection: Connection, workspace_id: str, user_id: str) -> RepProfile | None:
-    row = connection.execute(_PROFILE_BY_SLACK_USER, _slack_user(workspace_id, user_id)).first()
+def find_profile(statements: Statements, workspace_id: str, user_id: str) -> RepProfile | None:
+    row = statements.first(_PROFILE_BY_SLACK_USER, _slack_user(workspace_id, user_id))
+    if row is None:
+        return None
+    rep_id, tz, profile_fetched_at, chosen_language, locale, matched = row
     # SQLite gives EXISTS as 0 or 1.
-    return None if row is None else RepProfile(*row[:5], matched_to_agent=bool(row[5]))
+    return RepProfile(rep_id, tz, profile_fetched_at, chosen_language, locale, matched_to_agent=bool(matched))
 
 
 def _slack_user(workspace_id: str, user_id: str) -> dict[str, str]:

@@ -1,11 +1,13 @@
-"""PostgreSQL connections the server dropped are caught before a request uses them, once they have sat idle."""
+"""PostgreSQL connections the server dropped are caught before a request uses them, once they have sat idle: the
+pool's, and those coaching.db.OnTheirOwn keeps out of it."""
 
 from __future__ import annotations
 
 import time
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
 from coaching import db
@@ -49,3 +51,57 @@ def test_a_connection_back_in_use_at_once_is_not_pinged(postgresql_url):
         backend_of_pooled_connection(engine)
     assert backend_of_pooled_connection(engine) != dropped
     engine.dispose()
+
+
+BACKEND = select(func.pg_backend_pid())
+
+
+def test_a_kept_connection_dropped_while_idle_is_replaced_before_use(postgresql_url):
+    engine = db.make_engine(postgresql_url)
+    statements = db.OnTheirOwn(engine)
+    statements.IDLE_SECONDS = 0.2
+    dropped = only(statements.first(BACKEND, {}))
+    drop(postgresql_url, dropped)
+    time.sleep(0.3)
+    assert only(statements.first(BACKEND, {})) != dropped
+    engine.dispose()
+
+
+def test_a_kept_connection_dropped_in_use_fails_one_statement_and_is_replaced(postgresql_url):
+    engine = db.make_engine(postgresql_url)
+    statements = db.OnTheirOwn(engine)
+    dropped = only(statements.first(BACKEND, {}))
+    drop(postgresql_url, dropped)
+    with pytest.raises(psycopg.OperationalError):
+        statements.first(BACKEND, {})
+    assert only(statements.first(BACKEND, {})) != dropped
+    engine.dispose()
+
+
+def test_with_every_kept_connection_busy_a_statement_goes_through_the_pool(postgresql_url):
+    engine = db.make_engine(postgresql_url)
+    statements = db.OnTheirOwn(engine)
+    statements.KEEP = 0
+    pooled = backend_of_pooled_connection(engine)
+    assert only(statements.first(BACKEND, {})) == pooled
+    engine.dispose()
+
+
+def only(row) -> int:
+    assert row is not None
+    [value] = row
+    return value
+
+
+def test_disposing_of_the_engine_closes_the_kept_connections(postgresql_url):
+    engine = db.make_engine(postgresql_url)
+    kept = only(db.on_their_own(engine).first(BACKEND, {}))
+    engine.dispose()
+    other = db.make_engine(postgresql_url)
+    deadline = time.monotonic() + 5  # a closed connection's backend ends a moment later
+    with other.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")  # each query a fresh snapshot
+        while kept in connection.scalars(text("SELECT pid FROM pg_stat_activity")).all():
+            assert time.monotonic() < deadline, "the kept connection is still open"
+            time.sleep(0.05)
+    other.dispose()

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+from coaching.db import on_their_own
 from coaching.models import Rep
 from coaching.outcomes import record_day, record_first_log
 from coaching.reps import get_or_create_rep
@@ -142,10 +143,9 @@ def test_a_first_log_commits_on_its_own_and_one_that_finds_the_day_taken_leaves_
     with sessions.begin() as session:
         rep_id = get_or_create_rep(session, "T0TEAM", "U0RACE").id
     day, now = date(2026, 11, 23), datetime(2026, 11, 23, 18, tzinfo=UTC)
-    with engine.connect() as connection:  # as a typed /log stores a known rep's day: no transaction around it
-        on_its_own = connection.execution_options(isolation_level="AUTOCOMMIT")
-        first = record_first_log(on_its_own, rep_id, day, {"contacts": 12}, now)
-        second = record_first_log(on_its_own, rep_id, day, {"contacts": 12, "fcr": 9}, now)  # another replica's
+    # As a typed /log stores a known rep's day: no transaction around it.
+    first = record_first_log(on_their_own(engine), rep_id, day, {"contacts": 12}, now)
+    second = record_first_log(on_their_own(engine), rep_id, day, {"contacts": 12, "fcr": 9}, now)  # another replica's
     assert first is not None and first.created
     assert second is None
     assert [(day.contacts, day.fcr) for day in logged_days(sessions, "U0RACE")] == [(12, None)]

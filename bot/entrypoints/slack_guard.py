@@ -25,7 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from starlette.datastructures import Headers
 
 from bot.slack.payloads import envelope_fault
-from coaching.db import insert_skipping_taken
+from coaching.db import insert_skipping_taken, on_their_own
 
 # Slack's payloads are a few kilobytes; a larger body is refused before it is read.
 MAX_BODY_BYTES = 1_000_000
@@ -88,31 +88,15 @@ class SeenRequests:
 
     def __init__(self, engine: Engine):
         self.engine = engine
-        with engine.connect() as connection:
-            self._record = insert_skipping_taken(connection, SeenRequest, ("signature",), returning=("signature",))
-        # On PostgreSQL, every request's INSERT goes straight to the driver, on a connection each answering thread
-        # keeps for it in autocommit: one round trip, and a fifth of the CPU of the same statement through a pooled
-        # connection and SQLAlchemy's execution, which had cost more than the rest of the guard (docs/performance.md).
-        # SQLite keeps the plain way: its connections begin their transactions themselves (see coaching.db), and it
-        # serves one process.
-        self._driver_sql = (
-            str(self._record.compile(dialect=engine.dialect, column_keys=["signature", "seen_at"]))
-            if engine.dialect.name == "postgresql"
-            else None
-        )
-        self._drivers = threading.local()
+        self._statements = on_their_own(engine)
+        self._record = insert_skipping_taken(self._statements, SeenRequest, ("signature",), returning=("signature",))
         self._next_prune = datetime.min.replace(tzinfo=UTC)
         self._prune_lock = threading.Lock()
 
     def first_time(self, signature: str) -> bool:
         """Records the signature; False if it was recorded already (a replay)."""
         now = datetime.now(UTC)
-        row = {"signature": signature, "seen_at": now}
-        if self._driver_sql is None:
-            with self.engine.begin() as connection:
-                first = connection.execute(self._record, row).first() is not None
-        else:
-            first = self._record_through_driver(self._driver_sql, row)
+        first = self._statements.first(self._record, {"signature": signature, "seen_at": now}) is not None
         if now >= self._next_prune and self._prune_lock.acquire(blocking=False):
             try:
                 self._next_prune = now + self.PRUNE_EVERY
@@ -121,17 +105,3 @@ class SeenRequests:
             finally:
                 self._prune_lock.release()
         return first
-
-    def _record_through_driver(self, sql: str, row: dict[str, object]) -> bool:
-        driver: Any = getattr(self._drivers, "connection", None)  # a psycopg Connection
-        if driver is None or driver.closed:
-            pooled = self.engine.raw_connection()
-            driver = pooled.driver_connection
-            pooled.detach()  # kept by this thread, outside the pool (made with the pool's settings)
-            driver.autocommit = True
-            self._drivers.connection = driver
-        try:
-            return driver.execute(sql, row).fetchone() is not None
-        except Exception:
-            driver.close()  # in an unknown state: the thread's next request opens another
-            raise

@@ -17,6 +17,7 @@ from bot.slack.context import who
 from bot.slack.home_tab import refresh_home
 from bot.slack.payloads import actions_part, command_part, view_part
 from bot.slack.profiles import known_profile, profile_with_refresh, reader_language
+from coaching.db import on_their_own
 from coaching.fields import LogInputError, LogRequest, check_day, parse_log_text
 from coaching.helpdesk.given import NOTHING_GIVEN, GivenFigures, given_figures
 from coaching.i18n import Language
@@ -31,19 +32,18 @@ def register(app: App, deps: Deps) -> None:
     def save(client: WebClient, context: BoltContext, request: LogRequest) -> tuple[RecordedDay, Language]:
         """Stores the day, or raises LogInputError and stores nothing.
 
-        A known rep's first log of a day, without a helpdesk, is two statements on an autocommit connection: their
-        profile, then one INSERT that commits by itself. A transaction would add a BEGIN and a COMMIT round trip
-        to the commonest request there is (docs/performance.md). Anything more is one transaction."""
+        A known rep's first log of a day, without a helpdesk, is two statements that each commit by themselves
+        (coaching.db.on_their_own): their profile, then one INSERT. A transaction would add a BEGIN and a COMMIT
+        round trip to the commonest request there is (docs/performance.md). Anything more is one transaction."""
         now = deps.now()
-        with deps.engine.connect() as connection:
-            on_its_own = connection.execution_options(isolation_level="AUTOCOMMIT")
-            rep = known_profile(on_its_own, client, *who(context), now)
-            first_log_tried = False
-            if rep is not None and rep.matched_to_agent is False:  # a helpdesk's figures are checked in the transaction
-                first_log_tried = True
-                recorded = record_first_log(on_its_own, rep.id, chosen_day(rep, request, now), request.values, now)
-                if recorded is not None:
-                    return recorded, language(rep)
+        rep = known_profile(deps.engine, client, *who(context), now)
+        first_log_tried = False
+        if rep is not None and rep.matched_to_agent is False:  # a helpdesk's figures are checked in the transaction
+            first_log_tried = True
+            day = chosen_day(rep, request, now)
+            recorded = record_first_log(on_their_own(deps.engine), rep.id, day, request.values, now)
+            if recorded is not None:
+                return recorded, language(rep)
         with deps.sessions.begin() as session:
             rep = rep or profile_with_refresh(session, client, *who(context), now)
             recorded = record_day(

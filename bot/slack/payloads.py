@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
 from bot.blocks.kit import Message, problem
+from coaching.db import InTransaction
 from coaching.i18n import SOURCE_LANGUAGE, Language, lazy_gettext, translator
 from coaching.preferences import language
 from coaching.refusals import Refusal
@@ -220,7 +221,7 @@ def stored_language(sessions: sessionmaker[Session], workspace_id: object, user_
     if not (isinstance(workspace_id, str) and isinstance(user_id, str)):
         return SOURCE_LANGUAGE
     with sessions() as session:
-        profile = find_profile(session.connection(), workspace_id, user_id)
+        profile = find_profile(InTransaction(session.connection()), workspace_id, user_id)
     return SOURCE_LANGUAGE if profile is None else language(profile)
 
 

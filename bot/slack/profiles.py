@@ -8,11 +8,12 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
 from bot.slack.lanes import before_waiting_on_slack, in_quick_lane
+from coaching.db import InTransaction, on_their_own
 from coaching.i18n import Language
 from coaching.models import Rep
 from coaching.preferences import chosen_language, language
@@ -46,14 +47,11 @@ def profile_with_refresh(
     busy team): one narrow query, without loading the whole rep, unless the rep is new.
 
     In the quick lane (bot.slack.lanes) nothing waits on Slack, so the query is the session's first. Elsewhere it
-    runs on a connection of its own, back in the pool before a new rep's users.info is asked: forty new reps logging
-    at once would otherwise hold every pooled connection while Slack answers, and everyone else's `/log` would wait
-    for one."""
-    if in_quick_lane():
-        profile = find_profile(session.connection(), workspace_id, user_id)
-    else:
-        with _engine(session).connect() as connection:
-            profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
+    runs on its own (coaching.db.on_their_own), on a connection given back before a new rep's users.info is asked:
+    forty new reps logging at once would otherwise hold every pooled connection while Slack answers, and everyone
+    else's `/log` would wait for one."""
+    statements = InTransaction(session.connection()) if in_quick_lane() else on_their_own(_engine(session))
+    profile = find_profile(statements, workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         asked = ask_slack(client, user_id)
         if profile is None:
@@ -74,24 +72,24 @@ def profile_with_refresh(
 
 
 def known_profile(
-    connection: Connection, client: WebClient, workspace_id: str, user_id: str, now: datetime
+    engine: Engine, client: WebClient, workspace_id: str, user_id: str, now: datetime
 ) -> RepProfile | None:
-    """The profile of a rep whose Slack profile is stored, read on `connection` (and asked again after the answer
-    when over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
+    """The profile of a rep whose Slack profile is stored, read on its own (and asked again after the answer when
+    over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
     (bot.slack.lanes) that request leaves from here, before anything is kept."""
-    profile = find_profile(connection, workspace_id, user_id)
+    profile = find_profile(on_their_own(engine), workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         before_waiting_on_slack()
         return None
-    _refresh_after_answer_if_stale(connection.engine, client, profile, now)
+    _refresh_after_answer_if_stale(engine, client, profile, now)
     return profile
 
 
 def reader_language(sessions: sessionmaker[Session], client: WebClient, workspace_id: str, user_id: str) -> Language:
     """The language to answer someone in before anything of theirs is stored (a refusal, the help): a rep's own, or
     for someone new their Slack locale, asked without storing it, since a refused request stores nothing."""
-    with sessions() as session, _engine(session).connect() as connection:
-        profile = find_profile(connection.execution_options(isolation_level="AUTOCOMMIT"), workspace_id, user_id)
+    with sessions() as session:
+        profile = find_profile(on_their_own(_engine(session)), workspace_id, user_id)
     if profile is not None and (profile.language or profile.profile_fetched_at is not None):
         return language(profile)
     asked = ask_slack(client, user_id)
