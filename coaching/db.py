@@ -153,8 +153,8 @@ class OnTheirOwn:
     (datetimes), and it serves one process anyway. Get the engine's one with `on_their_own`."""
 
     KEEP = 4
-    # A kept connection idle longer is replaced, not used: as for the pool (_ping_after_idle), a database restart
-    # or a dropped idle connection must not fail the next request.
+    # A kept connection idle longer is pinged before use, and replaced if it does not answer: as for the pool
+    # (_ping_after_idle), a database restart or a dropped idle connection must not fail the next request.
     IDLE_SECONDS = PING_AFTER_IDLE_SECONDS
 
     def __init__(self, engine: Engine):
@@ -194,16 +194,17 @@ class OnTheirOwn:
 
     def _take(self) -> Any:
         """A kept psycopg connection, one newly opened while fewer than KEEP are, or None."""
-        with self._lock:
-            while self._idle:
+        while True:
+            with self._lock:
+                if not self._idle:
+                    if self._kept >= self.KEEP:
+                        return None
+                    self._kept += 1
+                    break
                 driver, given_back = self._idle.pop()
-                if time.monotonic() - given_back < self.IDLE_SECONDS and not driver.closed:
-                    return driver
-                self._kept -= 1
-                driver.close()
-            if self._kept >= self.KEEP:
-                return None
-            self._kept += 1
+            if time.monotonic() - given_back < self.IDLE_SECONDS or self._answers(driver):
+                return driver
+            self._drop(driver)
         try:
             pooled = self.engine.raw_connection()
         except Exception:
@@ -214,6 +215,13 @@ class OnTheirOwn:
         pooled.detach()  # kept by this object, outside the pool, made with the pool's settings
         opened.autocommit = True
         return opened
+
+    def _answers(self, driver: Any) -> bool:
+        try:
+            driver.execute("SELECT 1")
+        except self.engine.dialect.loaded_dbapi.Error:
+            return False
+        return True
 
     def _drop(self, driver: Any) -> None:
         driver.close()

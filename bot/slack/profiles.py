@@ -76,7 +76,10 @@ def known_profile(
 ) -> RepProfile | None:
     """The profile of a rep whose Slack profile is stored, read on its own (and asked again after the answer when
     over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
-    (bot.slack.lanes) that request leaves from here, before anything is kept."""
+    (bot.slack.lanes) that request leaves from here, before anything is kept; outside it, where only such requests
+    come, nothing is read again."""
+    if not in_quick_lane():
+        return None
     profile = find_profile(on_their_own(engine), workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         before_waiting_on_slack()
