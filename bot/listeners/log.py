@@ -29,6 +29,8 @@ HELP_WORDS = {"help", "aiuto", "?", "-h", "--help"}
 
 
 def register(app: App, deps: Deps) -> None:
+    on_its_own = on_their_own(deps.engine)
+
     def save(client: WebClient, context: BoltContext, request: LogRequest) -> tuple[RecordedDay, Language]:
         """Stores the day, or raises LogInputError and stores nothing.
 
@@ -36,12 +38,12 @@ def register(app: App, deps: Deps) -> None:
         (coaching.db.on_their_own): their profile, then one INSERT. A transaction would add a BEGIN and a COMMIT
         round trip to the commonest request there is (docs/performance.md). Anything more is one transaction."""
         now = deps.now()
-        rep = known_profile(deps.engine, client, *who(context), now)
+        rep = known_profile(on_its_own, client, *who(context), now)
         first_log_tried = False
         if rep is not None and rep.matched_to_agent is False:  # a helpdesk's figures are checked in the transaction
             first_log_tried = True
             day = chosen_day(rep, request, now)
-            recorded = record_first_log(on_their_own(deps.engine), rep.id, day, request.values, now)
+            recorded = record_first_log(on_its_own, rep.id, day, request.values, now)
             if recorded is not None:
                 return recorded, language(rep)
         with deps.sessions.begin() as session:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
 from bot.slack.lanes import before_waiting_on_slack, in_quick_lane
-from coaching.db import InTransaction, on_their_own
+from coaching.db import InTransaction, OnTheirOwn, on_their_own
 from coaching.i18n import Language
 from coaching.models import Rep
 from coaching.preferences import chosen_language, language
@@ -72,7 +72,7 @@ def profile_with_refresh(
 
 
 def known_profile(
-    engine: Engine, client: WebClient, workspace_id: str, user_id: str, now: datetime
+    statements: OnTheirOwn, client: WebClient, workspace_id: str, user_id: str, now: datetime
 ) -> RepProfile | None:
     """The profile of a rep whose Slack profile is stored, read on its own (and asked again after the answer when
     over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
@@ -80,11 +80,11 @@ def known_profile(
     come, nothing is read again."""
     if not in_quick_lane():
         return None
-    profile = find_profile(on_their_own(engine), workspace_id, user_id)
+    profile = find_profile(statements, workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
         before_waiting_on_slack()
         return None
-    _refresh_after_answer_if_stale(engine, client, profile, now)
+    _refresh_after_answer_if_stale(statements.engine, client, profile, now)
     return profile
 
 
