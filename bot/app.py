@@ -106,7 +106,7 @@ def error_handler(deps: Deps) -> Callable[[Exception, dict, BoltResponse | None]
     def on_error(error: Exception, body: dict, response: BoltResponse | None) -> BoltResponse | None:
         """Logs the traceback once, and tells the person rather than leaving them with Slack's timeout."""
         if isinstance(error, LeavesQuickLane):
-            return None  # bot.entrypoints.web handles the request again, in the waiting lane
+            return None  # bot.entrypoints.web makes the Web API call it waits for, then handles it again
         logger.error("handler failed for %s", body.get("command") or body.get("type"), exc_info=error)
         if response is None:  # already acknowledged: nothing more can go back on this request
             return None

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection, Dialect
-from sqlalchemy.exc import ArgumentError, InvalidatePoolError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql import Executable, Insert
@@ -175,10 +175,12 @@ class OnTheirOwn:
             with self.engine.connect() as connection:
                 autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
                 return autocommit.execute(statement, parameters).first()
+        sql = self._compiled(statement, parameters)
         try:
-            row: Sequence[Any] | None = driver.execute(self._compiled(statement, parameters), parameters).fetchone()
-        except Exception:
+            row: Sequence[Any] | None = driver.execute(sql, parameters).fetchone()
+        except Exception as error:
             self._drop(driver)  # in an unknown state
+            self._raise_as_sqlalchemy_would(error, sql, parameters)
             raise
         with self._lock:
             self._idle.append((driver, time.monotonic()))
@@ -207,14 +209,24 @@ class OnTheirOwn:
             self._drop(driver)
         try:
             pooled = self.engine.raw_connection()
-        except Exception:
+        except Exception as error:
             with self._lock:
                 self._kept -= 1
+            self._raise_as_sqlalchemy_would(error)
             raise
         opened: Any = pooled.driver_connection
         pooled.detach()  # kept by this object, outside the pool, made with the pool's settings
         opened.autocommit = True
         return opened
+
+    def _raise_as_sqlalchemy_would(
+        self, error: Exception, sql: str | None = None, parameters: Mapping[str, Any] | None = None
+    ) -> None:
+        """A driver's error is raised wrapped, as SQLAlchemy raises it from a pooled connection, so that callers
+        catch one kind (SQLAlchemyError); anything else is left to the caller to raise again."""
+        driver_error = self.engine.dialect.loaded_dbapi.Error
+        if isinstance(error, driver_error):
+            raise DBAPIError.instance(sql, parameters, error, driver_error) from error
 
     def _answers(self, driver: Any) -> bool:
         try:

@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +16,7 @@ import httpx
 import pytest
 import uvicorn
 from sqlalchemy import text
+from starlette.applications import Starlette
 
 from bot.after_answer import wait_until_done
 from bot.app import build_app
@@ -155,18 +157,25 @@ def bot_session(engine, slack_session, clock_session, database_url):
         # Kept out of the tests that expect a message; tests/test_nudges.py tests the hold-out itself.
         holdout_share=0,
     )
-    bolt_app = build_app(settings, deps)
-    server = uvicorn.Server(uvicorn.Config(create_web_app(bolt_app, engine), log_level="warning"))
+    with serving(create_web_app(build_app(settings, deps), engine)) as url, httpx.Client(timeout=10) as http:
+        yield Bot(url, slack_session, http, deps)
+
+
+@contextmanager
+def serving(web_app: Starlette) -> Iterator[str]:
+    """Serves `web_app` with uvicorn on a free port, on a thread; yields its base URL."""
+    server = uvicorn.Server(uvicorn.Config(web_app, log_level="warning"))
     sock = free_socket()
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.01)
     host, port = sock.getsockname()
-    with httpx.Client(timeout=10) as http:
-        yield Bot(f"http://{host}:{port}", slack_session, http, deps)
-    server.should_exit = True
-    thread.join(5)
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(5)
 
 
 @pytest.fixture

@@ -67,13 +67,14 @@ def test_a_kept_connection_dropped_while_idle_is_replaced_before_use(postgresql_
     engine.dispose()
 
 
-def test_a_kept_connection_dropped_in_use_fails_one_statement_and_is_replaced(postgresql_url):
+def test_a_kept_connection_dropped_in_use_fails_one_statement_as_sqlalchemy_would_and_is_replaced(postgresql_url):
     engine = db.make_engine(postgresql_url)
     statements = db.OnTheirOwn(engine)
     dropped = only(statements.first(BACKEND, {}))
     drop(postgresql_url, dropped)
-    with pytest.raises(psycopg.OperationalError):
+    with pytest.raises(OperationalError) as failed:  # what callers catch (SQLAlchemyError), as from a pooled one
         statements.first(BACKEND, {})
+    assert isinstance(failed.value.orig, psycopg.OperationalError)
     assert only(statements.first(BACKEND, {})) != dropped
     engine.dispose()
 

@@ -1,8 +1,13 @@
 import time
 
+import httpx
 import pytest
+from slack_bolt import App
 
-from tests.slack_requests import signed_headers, slash_command_body
+from bot.entrypoints.web import create_web_app
+from coaching import db
+from tests.conftest import free_socket, serving
+from tests.slack_requests import BOT_TOKEN, SIGNING_SECRET, signed_headers, slash_command_body
 from tests.stored import snapshot
 
 
@@ -38,3 +43,14 @@ def test_a_signature_within_five_minutes_is_accepted(bot, sessions):
 def test_health_check_answers_with_a_small_json_body(bot):
     response = bot.http.get(f"{bot.url}/healthz")
     assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_health_check_says_when_the_database_is_unreachable():
+    with free_socket() as nothing_listens:
+        host, port = nothing_listens.getsockname()
+        engine = db.make_engine(f"postgresql+psycopg://repcoach@{host}:{port}/repcoach")
+        bolt_app = App(token=BOT_TOKEN, signing_secret=SIGNING_SECRET, token_verification_enabled=False)
+        with serving(create_web_app(bolt_app, engine)) as url:
+            response = httpx.get(f"{url}/healthz")
+    assert response.status_code == 503 and response.json() == {"status": "unhealthy", "database": "unreachable"}
+    engine.dispose()

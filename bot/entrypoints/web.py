@@ -8,7 +8,6 @@ import gc
 import logging
 import socket
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 import uvicorn
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -31,7 +30,7 @@ from bot.deps import slack_deps
 from bot.entrypoints.settings import Settings, configure_logging, load_settings
 from bot.entrypoints.slack_guard import MAX_BODY_BYTES, ReadBody, SeenRequests, is_signed_by_slack, read_body
 from bot.slack.installations import state_store
-from bot.slack.lanes import quick_lane
+from bot.slack.lanes import Lane, quick_lane
 from coaching import db, outbox
 
 logger = logging.getLogger(__name__)
@@ -103,8 +102,7 @@ def app_from_environment() -> Starlette:
 def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = None) -> Starlette:
     """`signing_secret`: what Slack signs requests with; by default the Bolt app's own."""
     secret = signing_secret if signing_secret is not None else bolt_app._signing_secret
-    seen = SeenRequests(engine)
-    waiting = _Waiting()
+    seen, statements = SeenRequests(engine), db.on_their_own(engine)
 
     async def slack_events(request: Request) -> Response:
         with metrics.HANDLER_LATENCY.time():
@@ -120,38 +118,22 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
                 # Slack sends a request again when an answer was late; the first is being (or was) handled.
                 return Response(status_code=200)
             loop, signature = asyncio.get_running_loop(), request.headers["x-slack-signature"]
-            if waiting.on_slack:
-                # Someone waits on a slow Slack, and others like them may follow (a team's first day): quick work
-                # goes to two threads meanwhile, so the loop keeps reading requests and answering /healthz.
-                answered = await loop.run_in_executor(
-                    _QUICK_LANE, answer_quickly, signature, _bolt_request(request, read)
-                )
-            else:
-                answered = answer_quickly(signature, _bolt_request(request, read))  # on the loop: the cheapest way
-            if answered is None:  # it must wait on Slack first (bot.slack.lanes): again, from the start
-                waiting.on_slack += 1
-                try:
-                    answered = await loop.run_in_executor(
-                        _WAITING_LANE, bolt_app.dispatch, to_bolt_request(request, body)
-                    )
-                finally:
-                    waiting.on_slack -= 1
-            return to_starlette_response(answered)
+            lane = Lane()
+            while True:
+                answered = answer_quickly(signature, lane, _bolt_request(request, read))
+                if lane.waits_for is None:
+                    return to_starlette_response(answered)
+                # It must wait on Slack first (bot.slack.lanes): the call is made on a thread that does nothing else
+                # meanwhile, then the request is handled again from the start, with Slack's answer.
+                await loop.run_in_executor(_SLACK_CALLS, lane.answer, lane.waits_for)
 
-    def replayed(signature: str) -> BoltResponse | None:
-        if seen.first_time(signature):
-            return None
-        return BoltResponse(status=200, body="")  # a replay: it was answered the first time
-
-    def answer_quickly(signature: str, bolt_request: BoltRequest) -> BoltResponse | None:
-        """On the event loop (or a quick-lane thread), as a synchronous worker would; None if the request must wait
-        on Slack first."""
-        answered = replayed(signature)
-        if answered is not None:
-            return answered
-        with quick_lane() as lane:
-            answered = bolt_app.dispatch(bolt_request)
-        return None if lane.left else answered
+    def answer_quickly(signature: str, lane: Lane, bolt_request: BoltRequest) -> BoltResponse:
+        """On the event loop, one request at a time, as a synchronous worker would: the cheapest way. A replay is
+        answered the first time only; a request back from waiting on Slack is not one."""
+        if not lane.answers and not seen.first_time(signature):
+            return BoltResponse(status=200, body="")
+        with quick_lane(lane):
+            return bolt_app.dispatch(bolt_request)
 
     async def prometheus(_request: Request) -> Response:
         metrics.QUEUE_DEPTH.set(await run_in_threadpool(_queue_depth, engine))
@@ -159,7 +141,9 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
 
     async def healthz(_request: Request) -> JSONResponse:
         try:
-            await run_in_threadpool(_ping, engine)
+            # On the loop, as every quick-lane request queries: a thread would have to take its turn at the
+            # interpreter twice, behind a burst's requests (bench/ack.py's newcomers).
+            statements.first(text("SELECT 1"), {})
         except SQLAlchemyError:
             return JSONResponse({"status": "unhealthy", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok"})
@@ -187,11 +171,9 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     return Starlette(routes=routes)
 
 
-# bot.slack.lanes. The waiting lane has enough threads that every request in a burst of newcomers has one, each
-# holding a database connection only while it queries, not while it waits on Slack. Two quick-lane threads, not
-# more, while anyone waits: more threads taking turns at the interpreter would hold up the loop as much.
-_QUICK_LANE = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slack-quick")
-_WAITING_LANE = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-waiting")
+# bot.slack.lanes. Enough threads that every request in a burst of newcomers has one for its call to Slack; they hold
+# no database connection and barely use the interpreter.
+_SLACK_CALLS = ThreadPoolExecutor(max_workers=64, thread_name_prefix="slack-calls")
 
 
 def _bolt_request(request: Request, read: ReadBody) -> BoltRequest:
@@ -201,13 +183,6 @@ def _bolt_request(request: Request, read: ReadBody) -> BoltRequest:
     bolt_request.raw_body, bolt_request.body = read.text, read.parsed
     bolt_request.context = build_context(BoltContext(), read.parsed)
     return bolt_request
-
-
-@dataclass
-class _Waiting:
-    """How many requests wait on Slack in the waiting lane now; changed only on the event loop."""
-
-    on_slack: int = 0
 
 
 async def _body_within(request: Request, limit: int) -> bytes | None:
@@ -227,8 +202,3 @@ async def _body_within(request: Request, limit: int) -> bytes | None:
 def _queue_depth(engine: Engine) -> int:
     with Session(engine) as session:
         return outbox.depth(session)
-
-
-def _ping(engine: Engine) -> None:
-    with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.after_answer import after_answer
-from bot.slack.lanes import before_waiting_on_slack, in_quick_lane
+from bot.slack.lanes import SlackCall, answer_before_answering, in_quick_lane, is_answered, leave_unless_answered
 from coaching.db import InTransaction, OnTheirOwn, on_their_own
 from coaching.i18n import Language
 from coaching.models import Rep
@@ -76,13 +76,14 @@ def known_profile(
 ) -> RepProfile | None:
     """The profile of a rep whose Slack profile is stored, read on its own (and asked again after the answer when
     over a day old); None for someone whose profile must be asked of Slack first. In the quick lane
-    (bot.slack.lanes) that request leaves from here, before anything is kept; outside it, where only such requests
-    come, nothing is read again."""
-    if not in_quick_lane():
+    (bot.slack.lanes) that request leaves from here, before anything is kept; when it comes back with Slack's
+    answer, or outside the lane, nothing is read here: the caller's transaction reads and stores them."""
+    asking = _users_info(client, user_id)
+    if not in_quick_lane() or is_answered(asking):
         return None
     profile = find_profile(statements, workspace_id, user_id)
     if profile is None or profile.profile_fetched_at is None:
-        before_waiting_on_slack()
+        leave_unless_answered(asking)  # it has no answer yet, so it leaves
         return None
     _refresh_after_answer_if_stale(statements.engine, client, profile, now)
     return profile
@@ -137,8 +138,15 @@ def ask_slack(client: WebClient, user_id: str) -> SlackProfile | None:
     """The person's timezone, locale, admin role and email from `users.info`; None when Slack refuses.
 
     Every request asks it, if at all, before it keeps or sends anything, so one in the quick lane leaves it here
-    (bot.slack.lanes)."""
-    before_waiting_on_slack()
+    to have it asked (bot.slack.lanes)."""
+    return answer_before_answering(_users_info(client, user_id))
+
+
+def _users_info(client: WebClient, user_id: str) -> SlackCall[SlackProfile | None]:
+    return SlackCall(("users.info", user_id), lambda: _profile_from_slack(client, user_id))
+
+
+def _profile_from_slack(client: WebClient, user_id: str) -> SlackProfile | None:
     try:
         user = client.users_info(user=user_id, include_locale=True)["user"]
     except SlackApiError as error:
