@@ -1,3 +1,4 @@
+import logging
 import time
 
 import httpx
@@ -45,12 +46,27 @@ def test_health_check_answers_with_a_small_json_body(bot):
     assert response.status_code == 200 and response.json() == {"status": "ok", "database": "ok"}
 
 
-def test_health_check_says_when_the_database_is_unreachable():
+@pytest.fixture
+def served_without_its_database():
+    """The web app over a PostgreSQL URL where nothing listens; yields its base URL."""
     with free_socket() as nothing_listens:
         host, port = nothing_listens.getsockname()
         engine = db.make_engine(f"postgresql+psycopg://repcoach@{host}:{port}/repcoach")
         bolt_app = App(token=BOT_TOKEN, signing_secret=SIGNING_SECRET, token_verification_enabled=False)
         with serving(create_web_app(bolt_app, engine)) as url:
-            response = httpx.get(f"{url}/healthz")
-    assert response.status_code == 503 and response.json() == {"status": "unhealthy", "database": "unreachable"}
+            yield url
     engine.dispose()
+
+
+def test_health_check_says_when_the_database_is_unreachable(served_without_its_database):
+    response = httpx.get(f"{served_without_its_database}/healthz")
+    assert response.status_code == 503 and response.json() == {"status": "unhealthy", "database": "unreachable"}
+
+
+def test_a_request_that_cannot_be_checked_for_a_replay_is_refused_in_one_line(served_without_its_database, caplog):
+    text = slash_command_body("/log", "contacts=30", "U0ANNA", "http://127.0.0.1:9/response")
+    response = httpx.post(f"{served_without_its_database}/slack/events", content=text, headers=signed_headers(text))
+    assert (response.status_code, response.text) == (503, "database unavailable")
+    [logged] = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert "replay record failed" in logged.getMessage() and "\n" not in logged.getMessage()
+    assert logged.exc_info is None

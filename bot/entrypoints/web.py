@@ -130,8 +130,15 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
     def answer_quickly(signature: str, lane: Lane, bolt_request: BoltRequest) -> BoltResponse:
         """On the event loop, one request at a time, as a synchronous worker would: the cheapest way. A replay is
         answered the first time only; a request back from waiting on Slack is not one."""
-        if not lane.answers and not seen.first_time(signature):
-            return BoltResponse(status=200, body="")
+        if not lane.answers:
+            try:
+                first_time = seen.first_time(signature)
+            except SQLAlchemyError as error:
+                # Without the record a replay would act twice, and nothing else could be stored either.
+                logger.error("request refused, its replay record failed: %s", str(error).splitlines()[0])
+                return BoltResponse(status=503, body="database unavailable")
+            if not first_time:
+                return BoltResponse(status=200, body="")
         with quick_lane(lane):
             return bolt_app.dispatch(bolt_request)
 
