@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.entrypoints.slack_guard import MAX_BODY_BYTES, SeenRequest, SeenRequests
-from tests.slack_requests import SIGNING_SECRET, signed_headers, slash_command_body
+from tests.slack_requests import SIGNING_SECRET, event_body, signed_headers, slash_command_body
 from tests.stored import logged_days, snapshot
 
 FORM = "application/x-www-form-urlencoded"
@@ -125,6 +125,18 @@ def test_slacks_retries_are_acknowledged_without_running_again(bot, sessions):
     assert (retry.status_code, retry.content) == (200, b"")
     [day] = logged_days(sessions)
     assert day.contacts == 40
+
+
+def test_an_event_slack_sends_again_after_an_error_answer_is_handled(bot):
+    body = event_body({"type": "app_home_opened", "user": "U0ANNA", "channel": "D0X", "tab": "home", "event_ts": "1.1"})
+    headers = signed_headers(body) | {"Content-Type": "application/json"}
+
+    # As after a 503 while the database was unreachable: the first delivery did nothing.
+    retry = bot.post(body, {**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"})
+
+    assert retry.status_code == 200
+    [published] = bot.slack.wait_for("views.publish")
+    assert published.args["user_id"] == "U0ANNA"
 
 
 def test_replicas_share_the_signatures_they_have_seen_and_forget_them_after_five_minutes(engine, sessions):

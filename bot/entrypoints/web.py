@@ -114,8 +114,8 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
             read = read_body(body, request.headers)
             if isinstance(read, str):
                 return PlainTextResponse(read, status_code=400)
-            if "x-slack-retry-num" in request.headers:
-                # Slack sends a request again when an answer was late; the first is being (or was) handled.
+            if "x-slack-retry-num" in request.headers and request.headers.get("x-slack-retry-reason") not in _UNHANDLED:
+                # Slack sends an event again when the answer was late: the first is being (or was) handled.
                 return Response(status_code=200)
             loop, signature = asyncio.get_running_loop(), request.headers["x-slack-signature"]
             lane = Lane()
@@ -177,6 +177,10 @@ def create_web_app(bolt_app: App, engine: Engine, signing_secret: str | None = N
         ]
     return Starlette(routes=routes)
 
+
+# Why Slack sends an event again when the first delivery did nothing here: an error answer (a 503 while the
+# database is unreachable), or it never arrived. Such a retry is handled; every event listener may run twice.
+_UNHANDLED = frozenset({"http_error", "connection_failed", "ssl_error", "too_many_redirects"})
 
 # bot.slack.lanes. Enough threads that every request in a burst of newcomers has one for its call to Slack; they hold
 # no database connection and barely use the interpreter.
